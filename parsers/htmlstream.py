@@ -1,0 +1,136 @@
+"""An HTML element as a line stream: text blocks as lines, table rows as lines of cells.
+
+Tables are read from the DOM (one line per ``<tr>``, one cell per ``<td>/<th>``, blanks kept),
+never from extracted plain text, which drops empty cells and so shifts columns. A table that
+holds other tables is layout, and is walked as blocks.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .stream import Line, split_text_line
+from .values import is_blank
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 "
+    "h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr ul center".split()
+)
+SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "object", "select", "button"))
+
+
+def _tag(el) -> str:
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def _cell_text(cell) -> str:
+    parts = []
+    for node in cell.iter():
+        tag = _tag(node)
+        if tag in SKIP_TAGS:
+            continue
+        if node is not cell and tag in ("br", "p", "div"):
+            parts.append(" ")
+        if node.text and tag not in SKIP_TAGS and isinstance(node.tag, str):
+            parts.append(node.text)
+        if node is not cell and node.tail:
+            parts.append(node.tail)
+    return " ".join("".join(parts).replace("\u00a0", " ").replace("\u3000", " ").split())
+
+
+def _table_rows(table, index: int) -> list[Line]:
+    lines = []
+    for tr in table.iter("tr"):
+        # Rows of a nested table belong to that table.
+        owner = next((a for a in tr.iterancestors() if _tag(a) == "table"), None)
+        if owner is not table:
+            continue
+        cells: list[str] = []
+        for td in tr:
+            if _tag(td) not in ("td", "th"):
+                continue
+            text = _cell_text(td)
+            try:
+                span = max(1, min(int(td.get("colspan", "1") or 1), 50))
+            except ValueError:
+                span = 1
+            cells.append(text)
+            if span > 1 and is_blank(text):
+                cells.extend([""] * (span - 1))
+        if any(cells):
+            lines.append(Line(cells, blanks_meaningful=True, table=index))
+    return lines
+
+
+def element_to_lines(root) -> list[Line]:
+    lines: list[Line] = []
+    buf: list[str] = []
+    tables = 0
+
+    def flush() -> None:
+        text = "".join(buf)
+        buf.clear()
+        for raw in text.split("\n"):
+            raw = " ".join(raw.replace("\u00a0", " ").replace("\u3000", " ").split())
+            if raw:
+                line = split_text_line(raw)
+                if line is not None:
+                    lines.append(line)
+
+    # Iterative walk: arbitrary HTML may nest deeper than Python's recursion limit.
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        el, closing = stack.pop()
+        tag = _tag(el)
+        if closing:
+            if tag in BLOCK_TAGS:
+                buf.append("\n")
+            tail = getattr(el, "tail", None)
+            if tail and el is not root:
+                buf.append(tail)
+            continue
+        if not isinstance(getattr(el, "tag", None), str):
+            # comments and processing instructions: only their tail is text
+            tail = getattr(el, "tail", None)
+            if tail and el is not root:
+                buf.append(tail)
+            continue
+        if tag in SKIP_TAGS:
+            tail = el.tail
+            if tail and el is not root:
+                buf.append(tail)
+            continue
+        if tag == "table" and not any(True for _ in el.iterdescendants("table")):
+            buf.append("\n")
+            flush()
+            lines.extend(_table_rows(el, tables))
+            tables += 1
+            if el.tail and el is not root:
+                buf.append(el.tail)
+            continue
+        if tag in BLOCK_TAGS:
+            buf.append("\n")
+        if el.text:
+            buf.append(el.text)
+        stack.append((el, True))
+        for child in reversed(list(el)):
+            stack.append((child, False))
+    buf.append("\n")
+    flush()
+    return lines
+
+
+def parse_html(text: str):
+    """lxml root for any string; None where there is nothing to parse."""
+    from lxml import html as lxml_html
+
+    if not text or not text.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        try:
+            return lxml_html.fragment_fromstring(text, create_parent="div")
+        except (etree.ParserError, ValueError):
+            return None

@@ -1,0 +1,64 @@
+"""Text normalisation shared by every parsing step.
+
+Labels are matched on a *key form*: Simplified, half-width, without whitespace or punctuation,
+so that Traditional text (OpenCC), full-width digits and PDF layout spacing all match the same
+vocabulary. Stored text always keeps the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+try:  # OpenCC is a declared dependency; the guard keeps the parser importable without it.
+    import opencc
+
+    _T2S = opencc.OpenCC("t2s")
+except Exception:  # pragma: no cover - exercised only on broken installs
+    _T2S = None
+
+_SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_PUNCT_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff,，.。．、:：;；!！?？\"'“”‘’()（）\[\]【】<>《》〈〉·•\-－—_|｜/／]+")
+_HAS_HAN_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+def to_halfwidth(s: str) -> str:
+    """Full-width ASCII (０-９, Ａ, （）…) to half-width; NFKC does exactly that and no more here."""
+    return unicodedata.normalize("NFKC", s)
+
+
+@lru_cache(maxsize=65536)
+def to_simplified(s: str) -> str:
+    if _T2S is None or not _HAS_HAN_RE.search(s):
+        return s
+    return _T2S.convert(s)
+
+
+def is_traditional(s: str) -> bool:
+    """True when OpenCC changes a noticeable share of the Han characters."""
+    sample = "".join(_HAS_HAN_RE.findall(s[:4000]))
+    if not sample or _T2S is None:
+        return False
+    converted = _T2S.convert(sample)
+    changed = sum(1 for a, b in zip(sample, converted, strict=False) if a != b)
+    return changed >= max(3, len(sample) // 50)
+
+
+def normalize_text(s: str) -> str:
+    """Half-width, Simplified text with original line structure kept."""
+    return to_simplified(to_halfwidth(s))
+
+
+@lru_cache(maxsize=65536)
+def key_form(s: str) -> str:
+    """The form labels are compared in: no whitespace, no punctuation, Simplified, half-width."""
+    return _PUNCT_RE.sub("", to_simplified(to_halfwidth(s)))
+
+
+def squash_spaces(s: str) -> str:
+    return _SPACE_RE.sub(" ", s).strip()
+
+
+def has_han(s: str) -> bool:
+    return bool(_HAS_HAN_RE.search(s))
