@@ -1,0 +1,5 @@
+import sys
+
+from gsspider.cli import main
+
+sys.exit(main())

@@ -1,0 +1,175 @@
+"""Sub-commands beyond ``parse``: crawl, demo, export, sites."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from pathlib import Path
+
+DEFAULT_DB = "data/gsspider.db"
+DEFAULT_SITES = "data/sites.csv"
+EXPORT_TABLES = ("reports", "cells", "checks", "pages", "crawl_errors", "sites")
+
+
+def _settings_pairs(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            raise SystemExit(f"gsspider: -s takes NAME=VALUE, not {pair!r}")
+        k, v = pair.split("=", 1)
+        out[k.strip()] = v
+    return out
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from gsspider.crawl import format_summary, run_crawl, summary
+
+    urls = list(args.urls or [])
+    sites = args.sites or (None if urls else DEFAULT_SITES)
+    if sites and not Path(sites).exists():
+        print(f"gsspider crawl: no site registry at {sites}", file=sys.stderr)
+        return 2
+    overrides = _settings_pairs(args.set)
+    if args.budget:
+        overrides["GSSPIDER_SITE_BUDGET"] = args.budget
+    if args.quiet:
+        overrides.setdefault("LOG_LEVEL", "WARNING")
+    stats = run_crawl(urls, db=args.db, sites=sites, settings=overrides)
+    print(format_summary(summary(args.db)))
+    print(f"requests: {stats.get('downloader/request_count', 0)}, finish: {stats.get('finish_reason')}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from gsspider.crawl import format_summary, run_crawl, summary
+    from gsspider.portal import TestPortal
+
+    with TestPortal(seed=args.seed) as portal:
+        urls = [site.base_url for site in portal.sites]
+        hosts = [u.split("//", 1)[1].rstrip("/") for u in urls]
+        print(f"demo portal: {len(urls)} sites on 127.0.0.1; crawling into {args.db}", file=sys.stderr)
+        overrides = {"GSSPIDER_ALLOW_PRIVATE_HOSTS": hosts, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
+                     "DOWNLOAD_TIMEOUT": 5, "LOG_LEVEL": "WARNING" if not args.verbose else "INFO",
+                     "GSSPIDER_PROGRESS_INTERVAL": 2.0}
+        stats = run_crawl(urls, db=args.db, settings=overrides)
+        truth = portal.ground_truth()
+    data = summary(args.db)
+    print(format_summary(data))
+    found = set()
+    from gsspider import storage
+
+    db = storage.open_db(args.db)
+    found = {r["url"] for r in db.query("SELECT url FROM reports WHERE is_report = 1")}
+    db.close()
+    expected = {t["url"] for t in truth}
+    print(f"ground truth: {len(expected)} reports; found {len(expected & found)}; "
+          f"missed {len(expected - found)}; extra {len(found - expected)}; "
+          f"requests {stats.get('downloader/request_count', 0)}")
+    return 0 if expected <= found else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from gsspider import storage
+
+    if not Path(args.db).exists():
+        print(f"gsspider export: no database at {args.db}", file=sys.stderr)
+        return 2
+    db = storage.open_db(args.db)
+    rows = db[args.table].rows if db[args.table].exists() else iter(())
+    out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
+    try:
+        if args.format == "jsonl":
+            for row in rows:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            columns = [c.name for c in db[args.table].columns] if db[args.table].exists() else []
+            writer = csv.DictWriter(out, fieldnames=columns)
+            writer.writeheader()
+            for row in rows:
+                writer.writerow(row)
+    finally:
+        if args.out:
+            out.close()
+    return 0
+
+
+def cmd_sites(args: argparse.Namespace) -> int:
+    from gsspider.sites import SiteEntry, load_registry, normalise_url, save_registry
+
+    entries = load_registry(args.sites)
+    if args.action == "list":
+        for e in entries:
+            hints = ", ".join(f"{k}={v}" for k, v in (("family", e.family), ("budget", e.budget),
+                                                     ("freshness_days", e.freshness_days),
+                                                     ("render", e.render or None)) if v)
+            print(f"{e.url}\t{e.name}\t{hints}")
+        print(f"{len(entries)} sites in {args.sites}", file=sys.stderr)
+        return 0
+    if args.action == "add":
+        known = {e.url for e in entries}
+        added = 0
+        for url in args.urls:
+            try:
+                url = normalise_url(url)
+            except ValueError as exc:
+                print(f"gsspider sites add: {exc}", file=sys.stderr)
+                return 2
+            if url in known:
+                continue
+            entries.append(SiteEntry(url=url, name=args.name or "", family=args.family or "",
+                                     budget=args.budget, render=args.render))
+            known.add(url)
+            added += 1
+        save_registry(args.sites, entries)
+        print(f"added {added}; {len(entries)} sites in {args.sites}")
+        return 0
+    if args.action == "check":
+        problems = 0
+        seen = set()
+        for e in entries:
+            if e.url in seen:
+                print(f"duplicate: {e.url}")
+                problems += 1
+            seen.add(e.url)
+            if e.family and e.family not in ("trs", "paged", "hanweb", "trs_api", "gkmlpt"):
+                print(f"unknown family {e.family!r}: {e.url}")
+                problems += 1
+        print(f"{len(entries)} sites, {problems} problems")
+        return 1 if problems else 0
+    return 2
+
+
+def register(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    p = sub.add_parser("crawl", help="crawl portals from their home pages into SQLite")
+    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument("--sites", help=f"site registry CSV (default {DEFAULT_SITES} when no URL is given)")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
+    p.add_argument("--budget", type=int, help="most requests per site")
+    p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy/gsspider setting")
+    p.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("demo", help="start the bundled test portal, crawl it into SQLite, print a summary")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
+    p.add_argument("--seed", type=int, default=0, help="portal generation seed")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("export", help="export a table as CSV or JSON Lines")
+    p.add_argument("--table", choices=EXPORT_TABLES, default="reports")
+    p.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    p.add_argument("--out", help="file to write (default: standard output)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("sites", help="manage the site registry")
+    p.add_argument("action", choices=("add", "list", "check"))
+    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument("--sites", default=DEFAULT_SITES)
+    p.add_argument("--name")
+    p.add_argument("--family")
+    p.add_argument("--budget", type=int)
+    p.add_argument("--render", action="store_true")
+    p.set_defaults(func=cmd_sites)

@@ -1,0 +1,85 @@
+"""Running a crawl from Python or the CLI, and summarising what it stored."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from gsspider import settings as default_settings
+from gsspider import storage
+
+
+def make_settings(db: str | Path | None = None, **overrides: Any) -> Settings:
+    s = Settings()
+    s.setmodule(default_settings, priority="project")
+    if db is not None:
+        s.set("GSSPIDER_DB", str(db), priority="cmdline")
+    for key, value in overrides.items():
+        s.set(key, value, priority="cmdline")
+    return s
+
+
+def run_crawl(urls: list[str] | None = None, *, db: str | Path, sites: str | None = None,
+              settings: dict[str, Any] | None = None, spider_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Crawl in this process (blocking) and return Scrapy's final stats.
+
+    Twisted's reactor starts once per process: call this once, or run it in a subprocess.
+    """
+    s = make_settings(db, **(settings or {}))
+    process = CrawlerProcess(s, install_root_handler=True)
+    crawler = process.create_crawler("reports")
+    process.crawl(crawler, urls=urls or None, sites=sites, **(spider_kwargs or {}))
+    process.start()
+    return dict(crawler.stats.get_stats())
+
+
+def summary(db_path: str | Path) -> dict[str, Any]:
+    db = storage.open_db(db_path)
+    out: dict[str, Any] = {"sites": {}}
+    per_site: dict[str, dict[str, Any]] = defaultdict(lambda: {"years": defaultdict(int), "reports": 0, "errors": {}})
+    for row in db.query("SELECT site, report_year, count(*) AS n FROM reports WHERE is_report = 1 GROUP BY site, report_year"):
+        s = per_site[row["site"]]
+        s["years"][row["report_year"]] += row["n"]
+        s["reports"] += row["n"]
+    for row in db.query("SELECT site, error, count(*) AS n FROM crawl_errors GROUP BY site, error"):
+        per_site[row["site"]]["errors"][row["error"]] = row["n"]
+    if db["sites"].exists():
+        for row in db["sites"].rows:
+            s = per_site[row["url"]]
+            s["status"] = row.get("status")
+            s["reason"] = row.get("reason")
+            s["pages"] = row.get("pages")
+    for site, s in sorted(per_site.items()):
+        out["sites"][site] = {
+            "status": s.get("status"),
+            "reason": s.get("reason"),
+            "reports": s["reports"],
+            "years": dict(sorted((k, v) for k, v in s["years"].items() if k is not None)),
+            "errors": s["errors"],
+            "pages": s.get("pages"),
+        }
+    out["reports"] = sum(s["reports"] for s in out["sites"].values())
+    out["checks_failed_reports"] = db.execute("SELECT count(*) FROM reports WHERE checks_failed > 0").fetchone()[0]
+    db.close()
+    return out
+
+
+def format_summary(data: dict[str, Any]) -> str:
+    lines = [f"{data['reports']} reports stored ({data['checks_failed_reports']} with failing checks)"]
+    for site, s in data["sites"].items():
+        years = ", ".join(f"{y}: {n}" for y, n in s["years"].items()) or "-"
+        status = s["status"] or "?"
+        if status == "blocked":
+            status = f"BLOCKED ({s['reason']})"
+        errors = ", ".join(f"{k} ×{v}" for k, v in s["errors"].items()) or "none"
+        lines.append(f"  {site}  [{status}]  reports {s['reports']}  by year: {years}  errors: {errors}")
+    return "\n".join(lines)
+
+
+def dump_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)

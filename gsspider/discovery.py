@@ -1,0 +1,75 @@
+"""Scoring links toward the 信息公开 → 年报 columns, and list items toward reports.
+
+Pure functions over (anchor text, URL, context text): the spider decides what to request from
+these scores, so the crawl touches home, section, column, list and report pages and little else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from parsers.identity import is_notice_title, looks_like_report_title
+from parsers.text import key_form
+
+SECTION = "section"
+COLUMN = "column"
+REPORT = "report"
+DEPARTMENT = "department"
+OTHER = "other"
+
+_SECTION_WORDS = ("政府信息公开", "信息公开", "政务公开", "公开目录", "信息公开目录")
+_SECTION_URL_RE = re.compile(r"(xxgk|zwgk|gkml|zfxxgk|govinfo|openness|xxgkml|public)", re.I)
+_COLUMN_WORDS = ("政府信息公开年报", "信息公开年报", "政务公开年报", "信息公开年度报告", "年度报告", "工作年报", "年报")
+_COLUMN_URL_RE = re.compile(r"(ndbg|gknb|xxgknb|zwgknb|nianbao|annual|ndgzbg)", re.I)
+_COLUMN_NEGATIVE = ("统计年报", "统计", "决算", "预算", "财务", "审计", "企业年报", "年报公示")
+_DEPARTMENT_RE = re.compile(r"(人民政府|政府办公室|局|委员会|委|办公室|中心|镇|乡|街道|管委会)$")
+_YEAR_RE = re.compile(r"(19|20)\d{2}|[〇○零一二三四五六七八九]{4}")
+_SKIP_URL_RE = re.compile(r"^(javascript:|mailto:|tel:|#)", re.I)
+_DOC_URL_RE = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|zip|rar)(\?|$)", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkScore:
+    kind: str
+    score: float
+
+
+def classify_link(text: str, url: str) -> LinkScore:
+    """What a link probably leads to, from its anchor text first and its URL second."""
+    if not url or _SKIP_URL_RE.match(url):
+        return LinkScore(OTHER, 0.0)
+    k = key_form(text or "")
+    path = urlsplit(url).path
+    if k and looks_like_report_title(k) and _YEAR_RE.search(k):
+        return LinkScore(REPORT, 1.0)
+    if k and any(w in k for w in _COLUMN_WORDS) and not any(n in k for n in _COLUMN_NEGATIVE):
+        if len(k) <= 16:
+            return LinkScore(COLUMN, 0.9)
+    if not k and _COLUMN_URL_RE.search(path):
+        return LinkScore(COLUMN, 0.5)
+    if k and any(w in k for w in _SECTION_WORDS) and len(k) <= 14 and "指南" not in k and "制度" not in k:
+        return LinkScore(SECTION, 0.8 if k.startswith(("政府信息公开", "信息公开", "政务公开")) else 0.6)
+    if _COLUMN_URL_RE.search(path) and not any(n in k for n in _COLUMN_NEGATIVE):
+        return LinkScore(COLUMN, 0.4)
+    if _SECTION_URL_RE.search(path) and len(k) <= 8:
+        return LinkScore(SECTION, 0.3)
+    if k and 2 < len(k) <= 16 and _DEPARTMENT_RE.search(k):
+        return LinkScore(DEPARTMENT, 0.2)
+    return LinkScore(OTHER, 0.0)
+
+
+def classify_list_item(title: str) -> str:
+    """report | maybe (report-like, no year: fetch to decide) | notice | other."""
+    if not title:
+        return OTHER
+    if looks_like_report_title(title):
+        return REPORT if _YEAR_RE.search(key_form(title)) else "maybe"
+    if is_notice_title(title):
+        return "notice"
+    return OTHER
+
+
+def is_document_url(url: str) -> bool:
+    return bool(_DOC_URL_RE.search(urlsplit(url).path))

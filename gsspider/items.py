@@ -1,0 +1,56 @@
+"""What the spider hands to the pipelines. Dataclasses, so itemadapter and tests read them alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from parsers.records import Report
+
+
+@dataclass
+class PageItem:
+    """One fetch: every response the crawl received, report or not."""
+
+    url: str
+    site: str
+    status: int
+    fetched_at: str
+    bytes: int
+    content_hash: str | None
+    content_type: str | None = None
+    kind: str = "other"  # home | section | column | list | report | attachment | other
+    etag: str | None = None
+    last_modified: str | None = None
+    final_url: str | None = None
+    referer: str | None = None
+
+
+@dataclass
+class ReportItem:
+    url: str
+    site: str
+    fetched_at: str
+    report: Report
+    attachment_of: str | None = None  # the article page that linked this document
+
+
+@dataclass
+class ErrorItem:
+    url: str
+    site: str
+    error: str  # http_500 | timeout | dns | redirect_loop | offsite | malformed | blocked | ...
+    message: str
+    at: str
+    status: int | None = None
+
+
+@dataclass
+class SiteItem:
+    """A site's state at the end of its crawl (or when it turns out to be blocked)."""
+
+    url: str
+    status: str  # ok | blocked | unreachable | no_reports
+    reason: str | None = None
+    family: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,93 @@
+"""Downloader middlewares: keep the crawl on its portals, and name redirect loops."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from urllib.parse import urlsplit
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+
+logger = logging.getLogger(__name__)
+
+
+class OffsiteRequest(IgnoreRequest):
+    """A request outside the crawl's portals, refused before any connection."""
+
+
+class RedirectLoop(IgnoreRequest):
+    pass
+
+
+def host_port(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.netloc.lower().rsplit("@", 1)[-1]
+
+
+def is_private_host(host: str) -> bool:
+    name = host.rsplit(":", 1)[0].strip("[]") if not host.startswith("[") else host[1:].split("]")[0]
+    if name in ("localhost",) or name.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_unspecified
+
+
+class SiteScopeMiddleware:
+    """Every request must belong to one of the spider's portals (``spider.site_for(url)``).
+
+    Scope is by host *and port*, so two local test portals on 127.0.0.1 are two sites; a private or
+    loopback address is allowed only when it is a seed's own host or listed in
+    ``GSSPIDER_ALLOW_PRIVATE_HOSTS``.
+    """
+
+    def __init__(self, allow_private: list[str]):
+        self.allow_private = {h.lower() for h in allow_private}
+        self.refused = 0
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = cls(crawler.settings.getlist("GSSPIDER_ALLOW_PRIVATE_HOSTS"))
+        crawler.signals.connect(mw.spider_closed, signals.spider_closed)
+        mw.stats = crawler.stats
+        return mw
+
+    def process_request(self, request: Request, spider=None):
+        spider = spider or getattr(self, "spider", None)
+        url = request.url
+        site_for = getattr(spider, "site_for", None)
+        host = host_port(url)
+        if site_for is not None and site_for(url) is None:
+            self._refuse(url, "outside the crawl's portals")
+        if is_private_host(host) and host not in self.allow_private and not (
+            site_for is not None and site_for(url) is not None and host in getattr(spider, "seed_hosts", set())
+        ):
+            self._refuse(url, "private or loopback address")
+        return None
+
+    def _refuse(self, url: str, why: str) -> None:
+        self.refused += 1
+        if getattr(self, "stats", None):
+            self.stats.inc_value("gsspider/offsite_refused")
+        logger.debug("refused %s: %s", url, why)
+        raise OffsiteRequest(f"{url}: {why}")
+
+    def spider_closed(self, spider) -> None:
+        if self.refused:
+            logger.info("refused %d requests outside the portals", self.refused)
+
+
+class RedirectLoopMiddleware:
+    """Sees 3xx responses before Scrapy's RedirectMiddleware and stops a chain that comes back on itself."""
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        if response.status in (301, 302, 303, 307, 308) and b"Location" in response.headers:
+            target = response.urljoin(response.headers[b"Location"].decode("latin-1"))
+            chain = [*request.meta.get("redirect_urls", []), request.url]
+            if target in chain:
+                raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
+        return response

@@ -1,0 +1,61 @@
+"""Pipelines: validate items and store them in SQLite (see :mod:`gsspider.storage`)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict
+
+from scrapy.exceptions import NotConfigured
+
+from gsspider import storage
+from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem
+
+logger = logging.getLogger(__name__)
+
+
+class SQLitePipeline:
+    def __init__(self, path: str):
+        self.path = path
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("GSSPIDER_SQLITE_ENABLED", True):
+            raise NotConfigured("GSSPIDER_SQLITE_ENABLED is off")
+        return cls(crawler.settings.get("GSSPIDER_DB", "data/gsspider.db"))
+
+    def open_spider(self, spider=None):
+        self.db = storage.open_db(self.path)
+        logger.info("storing into %s", self.path)
+
+    def close_spider(self, spider=None):
+        if self.db is not None:
+            spider = spider or getattr(self, "spider", None)
+            for state in getattr(spider, "sites", {}).values():
+                storage.store_site(self.db, {
+                    "url": state.entry.url, "name": state.entry.name, "family": state.entry.family,
+                    "status": "blocked" if state.blocked else ("ok" if state.reports else "no_reports"),
+                    "reason": state.blocked, "last_crawled": _now(), "pages": state.requests,
+                    "reports": state.reports, "errors": state.errors,
+                })
+            self.db.close()
+
+    def process_item(self, item, spider=None):
+        db = self.db
+        if isinstance(item, ReportItem):
+            storage.store_report(db, item.report, url=item.url, site=item.site, fetched_at=item.fetched_at,
+                                 attachment_of=item.attachment_of)
+        elif isinstance(item, PageItem):
+            storage.store_page(db, asdict(item))
+        elif isinstance(item, ErrorItem):
+            storage.store_error(db, asdict(item))
+        elif isinstance(item, SiteItem):
+            storage.store_site(db, {"url": item.url, "status": item.status, "reason": item.reason,
+                                    "family": item.family})
+        return item
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,63 @@
+"""Scrapy settings for gsspider. Every ``GSSPIDER_*`` setting is documented in docs/settings.md.
+
+Politeness defaults follow Scrapy's project template; override them per run with ``-s NAME=VALUE``
+or, from the ``gsspider`` command, with its options.
+"""
+
+BOT_NAME = "gsspider"
+SPIDER_MODULES = ["gsspider.spiders"]
+NEWSPIDER_MODULE = "gsspider.spiders"
+
+USER_AGENT = "gsspider/0.1 (+https://example.invalid/gsspider; government disclosure report research)"
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+# A spider's own 404/500 responses are recorded (pages, crawl_errors), so let them through.
+HTTPERROR_ALLOW_ALL = False
+
+DOWNLOADER_MIDDLEWARES = {
+    "gsspider.middlewares.SiteScopeMiddleware": 50,
+    "gsspider.middlewares.RedirectLoopMiddleware": 650,
+}
+ITEM_PIPELINES = {
+    "gsspider.pipelines.SQLitePipeline": 300,
+}
+EXTENSIONS = {
+    "gsspider.extensions.CrawlProgress": 500,
+}
+
+# --- gsspider ------------------------------------------------------------------
+#: SQLite database the pipeline writes to.
+GSSPIDER_DB = "data/gsspider.db"
+#: Store into SQLite at all (False: items only go to feeds / other pipelines).
+GSSPIDER_SQLITE_ENABLED = True
+#: Most requests one site may take in one crawl (home, navigation, lists, reports).
+GSSPIDER_SITE_BUDGET = 2000
+#: Most navigation pages (not list pages, not reports) a site may take while searching for its 年报 column.
+GSSPIDER_NAV_BUDGET = 40
+#: Deepest navigation hop from a home page before list pages are reached.
+GSSPIDER_MAX_NAV_DEPTH = 4
+#: Hosts (host or host:port) that may be requested although they are private or loopback
+#: addresses; seeds on such hosts add themselves. Off-site links never reach these.
+GSSPIDER_ALLOW_PRIVATE_HOSTS = []
+#: Seconds between progress lines on stderr (0: off).
+GSSPIDER_PROGRESS_INTERVAL = 10.0
+#: Site registry CSV used when a crawl names no URLs.
+GSSPIDER_SITES = "data/sites.csv"

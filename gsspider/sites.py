@@ -1,0 +1,92 @@
+"""The site registry (``data/sites.csv``): portals to crawl, with per-site hints as data."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REGISTRY_FIELDS = ("url", "name", "family", "budget", "freshness_days", "render", "domains", "notes")
+
+
+@dataclass
+class SiteEntry:
+    url: str
+    name: str = ""
+    family: str = ""  # list-family hint: trs | hanweb | trs_api | gkmlpt | paged
+    budget: int | None = None  # request budget for this site
+    freshness_days: float | None = None  # report pages re-fetched after this many days
+    render: bool = False  # needs a real browser
+    domains: list[str] = field(default_factory=list)  # further hosts that belong to the portal
+    notes: str = ""
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc.lower()
+
+
+def normalise_url(url: str) -> str:
+    url = url.strip()
+    if not url:
+        raise ValueError("empty URL")
+    if "://" not in url:
+        url = "http://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url if parts.path else url + "/"
+
+
+def load_registry(path: str | Path) -> list[SiteEntry]:
+    path = Path(path)
+    if not path.exists():
+        return []
+    entries = []
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for lineno, row in enumerate(csv.DictReader(fh), start=2):
+            url = (row.get("url") or "").strip()
+            if not url or url.startswith("#"):
+                continue
+            try:
+                entries.append(entry_from_row(row))
+            except ValueError as exc:
+                raise ValueError(f"{path}:{lineno}: {exc}") from exc
+    return entries
+
+
+def entry_from_row(row: dict[str, str]) -> SiteEntry:
+    def num(name: str, cast=float):  # noqa: ANN001, ANN202
+        value = (row.get(name) or "").strip()
+        if not value:
+            return None
+        try:
+            return cast(value)
+        except ValueError as exc:
+            raise ValueError(f"{name} must be a number, not {value!r}") from exc
+
+    return SiteEntry(
+        url=normalise_url(row["url"]),
+        name=(row.get("name") or "").strip(),
+        family=(row.get("family") or "").strip(),
+        budget=num("budget", int),
+        freshness_days=num("freshness_days"),
+        render=(row.get("render") or "").strip().lower() in ("1", "true", "yes", "y"),
+        domains=[d.strip().lower() for d in (row.get("domains") or "").split(";") if d.strip()],
+        notes=(row.get("notes") or "").strip(),
+    )
+
+
+def save_registry(path: str | Path, entries: list[SiteEntry]) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=REGISTRY_FIELDS)
+        writer.writeheader()
+        for e in entries:
+            row = {f.name: getattr(e, f.name) for f in fields(e)}
+            row["domains"] = ";".join(e.domains)
+            row["render"] = "1" if e.render else ""
+            row["budget"] = "" if e.budget is None else e.budget
+            row["freshness_days"] = "" if e.freshness_days is None else e.freshness_days
+            writer.writerow(row)

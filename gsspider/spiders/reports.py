@@ -1,0 +1,296 @@
+"""The one generic spider: home page → 信息公开 → 年报 column → list pages → report pages.
+
+It navigates only: links are scored by :mod:`gsspider.discovery`, lists read by
+:mod:`gsspider.listreaders`, report bytes handed to :func:`parsers.parse_report`, and the
+results to the pipelines as items.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+from gsspider import discovery
+from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem
+from gsspider.listreaders import read_list
+from gsspider.listreaders.base import anchors
+from gsspider.middlewares import OffsiteRequest, RedirectLoop, host_port
+from gsspider.sites import SiteEntry, load_registry, normalise_url
+from parsers import parse_report
+
+_META_REFRESH_RE = re.compile(
+    rb"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[\"']?[^>]*content\s*=\s*[\"']?\s*\d*\s*;?\s*url\s*=\s*([^\"'>\s]+)", re.I
+)
+_SOFT_404_RE = re.compile("页面不存在|页面未找到|找不到该页面|404|已删除|不存在或已")
+_ROLE_NAV = ("home", "section", "department")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class SiteState:
+    entry: SiteEntry
+    requests: int = 0
+    nav_pages: int = 0
+    reports: int = 0
+    errors: int = 0
+    blocked: str | None = None
+    hosts: set[str] = field(default_factory=set)
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+    custom_settings = {"METAREFRESH_ENABLED": False}
+
+    def __init__(self, urls: str | list[str] | None = None, sites: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._urls = urls
+        self._sites_path = sites
+        self.sites: dict[str, SiteState] = {}
+        self.seed_hosts: set[str] = set()
+
+    # --- set-up --------------------------------------------------------------
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        s = crawler.settings
+        spider.site_budget = s.getint("GSSPIDER_SITE_BUDGET", 2000)
+        spider.nav_budget = s.getint("GSSPIDER_NAV_BUDGET", 40)
+        spider.max_nav_depth = s.getint("GSSPIDER_MAX_NAV_DEPTH", 4)
+        entries: list[SiteEntry] = []
+        urls = spider._urls
+        if isinstance(urls, str):
+            urls = [u for u in urls.split(",") if u.strip()]
+        if urls:
+            entries = [SiteEntry(url=normalise_url(u)) for u in urls]
+        registry = spider._sites_path or (None if urls else s.get("GSSPIDER_SITES"))
+        if registry:
+            known = {e.url for e in entries}
+            entries += [e for e in load_registry(registry) if e.url not in known]
+        for entry in entries:
+            state = SiteState(entry, hosts={entry.host, *entry.domains})
+            spider.sites[entry.url] = state
+            spider.seed_hosts |= state.hosts
+        return spider
+
+    def site_for(self, url: str) -> SiteState | None:
+        host = host_port(url)
+        for state in self.sites.values():
+            if host in state.hosts:
+                return state
+            bare = host.split(":")[0]
+            if any(bare.endswith("." + h.split(":")[0]) and ":" not in h for h in state.entry.domains):
+                return state
+        return None
+
+    async def start(self):
+        for req in self.start_requests():
+            yield req
+
+    def start_requests(self):
+        if not self.sites:
+            self.logger.error("no sites to crawl: give urls=… or a site registry")
+        for state in self.sites.values():
+            yield self._request(state, state.entry.url, self.parse_nav, role="home", depth=0)
+
+    # --- requests ------------------------------------------------------------
+    def _request(self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta) -> Request | None:
+        if state.blocked:
+            return None
+        if state.requests >= (state.entry.budget or self.site_budget):
+            self.crawler.stats.inc_value("gsspider/budget_exhausted")
+            return None
+        if role in _ROLE_NAV:
+            if state.nav_pages >= self.nav_budget or depth > self.max_nav_depth:
+                return None
+            state.nav_pages += 1
+        state.requests += 1
+        return Request(
+            url,
+            callback=callback,
+            errback=self.on_error,
+            meta={"site": state.entry.url, "role": role, "depth": depth, **meta},
+            priority={"report": 30, "list": 20, "column": 20}.get(role, 0),
+        )
+
+    def _page_item(self, response: Response, role: str) -> PageItem:
+        return PageItem(
+            url=response.meta.get("redirect_urls", [response.url])[0] if response.meta.get("redirect_urls") else response.url,
+            site=response.meta["site"],
+            status=response.status,
+            fetched_at=now(),
+            bytes=len(response.body),
+            content_hash=hashlib.sha256(response.body).hexdigest(),
+            content_type=_header(response, b"Content-Type"),
+            kind=role,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            final_url=response.url,
+            referer=_header(response.request, b"Referer") if response.request else None,
+        )
+
+    # --- callbacks -----------------------------------------------------------
+    def parse_nav(self, response: Response):
+        """Home, 信息公开 section and department pages: find the 年报 columns."""
+        state = self.sites[response.meta["site"]]
+        role, depth = response.meta["role"], response.meta["depth"]
+        yield self._page_item(response, role)
+        if not isinstance(response, TextResponse):
+            return
+        refresh = self._meta_refresh(response, state)
+        if refresh is not None:
+            yield from refresh
+            return
+        sel = Selector(text=response.text)
+        links = anchors(sel, response.url)
+        columns, sections, departments, reports = [], [], [], []
+        for url, text, _ in links:
+            score = discovery.classify_link(text, url)
+            if score.kind == discovery.COLUMN:
+                columns.append((score.score, url))
+            elif score.kind == discovery.SECTION:
+                sections.append((score.score, url))
+            elif score.kind == discovery.DEPARTMENT and role in ("section", "department"):
+                departments.append((score.score, url))
+            elif score.kind == discovery.REPORT:
+                reports.append(url)
+        for url in reports:
+            if req := self._follow(state, url, self.parse_article, role="report", depth=depth + 1):
+                yield req
+        for _, url in sorted(columns, reverse=True):
+            if req := self._follow(state, url, self.parse_list, role="column", depth=depth + 1):
+                yield req
+        if role == "home" or (not columns and role == "department"):
+            for _, url in sorted(sections, reverse=True)[:3]:
+                if req := self._follow(state, url, self.parse_nav, role="section", depth=depth + 1):
+                    yield req
+        if role == "section":
+            for _, url in departments:
+                if req := self._follow(state, url, self.parse_nav, role="department", depth=depth + 1):
+                    yield req
+
+    def parse_list(self, response: Response):
+        """A 年报 column and its further pages: report items and pagination."""
+        state = self.sites[response.meta["site"]]
+        depth = response.meta["depth"]
+        yield self._page_item(response, response.meta["role"])
+        if not isinstance(response, TextResponse):
+            return
+        refresh = self._meta_refresh(response, state)
+        if refresh is not None:
+            yield from refresh
+            return
+        page = read_list(response.url, response.text, hint=state.entry.family or None)
+        self.crawler.stats.inc_value(f"gsspider/list_family/{page.family}")
+        for item in page.items:
+            kind = discovery.classify_list_item(item.title)
+            if kind in (discovery.REPORT, "maybe"):
+                if req := self._follow(state, item.url, self.parse_article, role="report", depth=depth + 1,
+                                       list_title=item.title, list_date=item.date):
+                    yield req
+            elif discovery.classify_link(item.title, item.url).kind == discovery.COLUMN:
+                if req := self._follow(state, item.url, self.parse_list, role="column", depth=depth + 1):
+                    yield req
+            else:
+                self.crawler.stats.inc_value("gsspider/list_items_skipped")
+        for url in page.pages:
+            if req := self._follow(state, url, self.parse_list, role="list", depth=depth):
+                yield req
+
+    def parse_article(self, response: Response):
+        """A report page (or attachment): hand the bytes to the parser."""
+        state = self.sites[response.meta["site"]]
+        yield self._page_item(response, "report")
+        if isinstance(response, TextResponse):
+            refresh = self._meta_refresh(response, state)
+            if refresh is not None:
+                yield from refresh
+                return
+        report = parse_report(response.body, url=response.url, content_type=_header(response, b"Content-Type"))
+        if report.is_report and report.report_year:
+            state.reports += 1
+            self.crawler.stats.inc_value("gsspider/reports")
+            yield ReportItem(url=response.url, site=state.entry.url, fetched_at=now(), report=report,
+                             attachment_of=response.meta.get("attachment_of"))
+            return
+        if response.meta.get("list_title") and discovery.classify_list_item(response.meta["list_title"]) == "report":
+            # Listed as a report but did not read as one: say so, never drop it silently.
+            reasons = "; ".join(f.message for f in report.flags) or "no report content"
+            state.errors += 1
+            yield ErrorItem(response.url, state.entry.url, "not_parsed", f"listed as a report but {reasons}", now(),
+                            response.status)
+        self.crawler.stats.inc_value("gsspider/not_reports")
+
+    def _follow(self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta) -> Request | None:
+        url = url.split("#")[0]
+        if self.site_for(url) is not state:
+            self.crawler.stats.inc_value("gsspider/offsite_links_skipped")
+            return None
+        return self._request(state, url, callback, role=role, depth=depth, **meta)
+
+    def _meta_refresh(self, response: TextResponse, state: SiteState):
+        m = _META_REFRESH_RE.search(response.body[:4096])
+        if not m:
+            return None
+        text = " ".join(Selector(text=response.text).xpath("//body//text()").getall())
+        if len(text.strip()) < 400 and _SOFT_404_RE.search(text):
+            state.errors += 1
+            return [ErrorItem(response.url, state.entry.url, "soft_404",
+                              "page answers 200 but says it does not exist (meta refresh)", now(), response.status)]
+        target = urljoin(response.url, m.group(1).decode("latin-1").strip("'\""))
+        callback = {"report": self.parse_article, "list": self.parse_list, "column": self.parse_list}.get(
+            response.meta["role"], self.parse_nav)
+        req = self._follow(state, target, callback, role=response.meta["role"], depth=response.meta["depth"])
+        return [req] if req else []
+
+    # --- errors ----------------------------------------------------------------
+    def on_error(self, failure):
+        request = failure.request
+        site = request.meta.get("site", "")
+        state = self.sites.get(site)
+        exc = failure.value
+        status = None
+        if isinstance(exc, OffsiteRequest):
+            return
+        if isinstance(exc, HttpError):
+            response = exc.response
+            status = response.status
+            kind, message = f"http_{status}", f"HTTP {status}"
+            yield self._page_item(response, request.meta.get("role", "other"))
+        elif isinstance(exc, RedirectLoop):
+            kind, message = "redirect_loop", str(exc)
+        elif isinstance(exc, (TimeoutError, TCPTimedOutError)):
+            kind, message = "timeout", str(exc) or "timed out"
+        elif isinstance(exc, DNSLookupError):
+            kind, message = "dns", str(exc)
+        elif type(exc).__name__ == "IgnoreRequest" and "robots.txt" in str(exc):
+            self.crawler.stats.inc_value("gsspider/robots_forbidden")
+            return
+        else:
+            kind, message = type(exc).__name__.lower(), str(exc) or repr(exc)
+        if state:
+            state.errors += 1
+        self.crawler.stats.inc_value(f"gsspider/errors/{kind}")
+        yield ErrorItem(request.url, site, kind, message, now(), status)
+
+    def closed(self, reason: str) -> None:
+        for state in self.sites.values():
+            self.crawler.stats.set_value(f"gsspider/site_reports/{state.entry.url}", state.reports)
+
+
+def _header(obj, name: bytes) -> str | None:
+    if obj is None:
+        return None
+    value = obj.headers.get(name)
+    return value.decode("latin-1") if value else None
