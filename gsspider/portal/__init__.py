@@ -1,0 +1,47 @@
+"""A local test portal: simulated government websites that publish annual reports.
+
+The crawler is developed, tested, demonstrated and benchmarked against it::
+
+    with TestPortal() as portal:                 # 6 demo sites
+        start_urls = [s.base_url + "/" for s in portal.sites]
+        ...
+        truth = portal.ground_truth()
+
+``TestPortal(n_sites=50, reports_per_site=20)`` is the benchmark set. :mod:`.render` is the pure
+report renderer behind it, usable on its own. No scrapy here: stdlib ``http.server`` and threads.
+"""
+
+from .render import (
+    ReportSpec,
+    random_spec,
+    render_report_page,
+    render_report_text,
+    render_table2_html,
+    render_table3_html,
+    render_table3_lines,
+    render_table3_pipe,
+    render_table4_html,
+    render_table4_lines,
+    render_table4_pipe,
+)
+from .server import PortalSite, RequestRecord, TestPortal
+from .sites import Site, build_sites
+
+__all__ = [
+    "PortalSite",
+    "ReportSpec",
+    "RequestRecord",
+    "Site",
+    "TestPortal",
+    "build_sites",
+    "random_spec",
+    "render_report_page",
+    "render_report_text",
+    "render_table2_html",
+    "render_table3_html",
+    "render_table3_lines",
+    "render_table3_pipe",
+    "render_table4_html",
+    "render_table4_lines",
+    "render_table4_pipe",
+]

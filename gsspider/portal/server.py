@@ -1,0 +1,295 @@
+"""The HTTP layer: every simulated site on its own 127.0.0.1 port, started and stopped together.
+
+A distinct port is a distinct origin, which is what a crawler treats as a distinct domain.
+Stdlib only (``http.server`` + ``threading``); no scrapy, no twisted.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, NamedTuple
+
+from .pages import Resource, not_found, site_routes
+from .sites import DEFAULT_YEARS, Site, build_sites
+
+TRUTH_PATH = "/__truth__.json"
+#: How often an idle server checks for shutdown; bounds how long stop() waits per server.
+_POLL_INTERVAL = 0.05
+
+
+class RequestRecord(NamedTuple):
+    site: str  # base URL of the site, e.g. "http://127.0.0.1:41234"
+    method: str
+    path: str  # request target as sent (path and query)
+    status: int
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _SiteServer
+    protocol_version = "HTTP/1.1"
+    server_version = "nginx"
+    sys_version = ""
+    timeout = 15  # idle keep-alive connections are closed after this many seconds
+
+    def do_GET(self) -> None:
+        self._answer(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(send_body=False)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self._write(
+            Resource(status=405, render=lambda: "Method Not Allowed", content_type="text/plain"), True
+        )
+
+    def _answer(self, send_body: bool) -> None:
+        resource = self.server.lookup(self.path)
+        if resource.delay:
+            self.server.portal._stopping.wait(resource.delay)
+        self._write(resource, send_body)
+
+    def _write(self, resource: Resource, send_body: bool) -> None:
+        data = resource.body()
+        self.server.portal._record(
+            RequestRecord(self.server.base_url, self.command, self.path, resource.status)
+        )
+        try:
+            self.send_response(resource.status)
+            for name, value in resource.headers():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if send_body:
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the portal keeps its own request log
+
+
+class _SiteServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, portal: TestPortal, site: Site, host: str) -> None:
+        super().__init__((host, 0), _Handler)
+        self.portal = portal
+        self.site = site
+        self.base_url = f"http://{host}:{self.server_address[1]}"
+        self.routes = site_routes(site)
+        self.routes[TRUTH_PATH] = Resource(
+            render=lambda: json.dumps(portal.site_truth(self.base_url), ensure_ascii=False, indent=1),
+            content_type="application/json",
+        )
+        self.missing = not_found(site)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def lookup(self, target: str) -> Resource:
+        resource = self.routes.get(target)
+        if resource is not None:
+            return resource
+        bare, _, query = target.partition("?")
+        resource = self.routes.get(bare) if query else None
+        if resource is not None and not resource.query_sensitive:
+            return resource
+        return self.missing
+
+    # Keep track of open connections so stop() can cut idle keep-alive ones.
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+@dataclass
+class PortalSite:
+    """A running site: the model plus where it is served."""
+
+    site: Site
+    base_url: str  # "http://127.0.0.1:PORT", no trailing slash
+    server: _SiteServer
+    thread: threading.Thread
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+    @property
+    def key(self) -> str:
+        return self.site.key
+
+    @property
+    def kind(self) -> str:
+        return self.site.kind
+
+    @property
+    def name(self) -> str:
+        return self.site.name
+
+    @property
+    def publisher(self) -> str:
+        return self.site.publisher
+
+
+class TestPortal:
+    """A deterministic set of simulated government portals on 127.0.0.1.
+
+    >>> with TestPortal() as portal:            # doctest: +SKIP
+    ...     start = portal.sites[0].base_url
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(
+        self,
+        n_sites: int = 6,
+        seed: int = 0,
+        years: Sequence[int] = DEFAULT_YEARS,
+        reports_per_site: int | None = None,
+        *,
+        slow_seconds: float = 3.0,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.seed = seed
+        self.host = host
+        self.models = build_sites(
+            seed=seed,
+            n_sites=n_sites,
+            years=years,
+            reports_per_site=reports_per_site,
+            slow_seconds=slow_seconds,
+        )
+        self.sites: list[PortalSite] = []
+        self.request_log: list[RequestRecord] = []
+        self._log_lock = threading.Lock()
+        self._stopping = threading.Event()
+
+    # --- lifecycle ------------------------------------------------------------------------
+
+    def start(self) -> TestPortal:
+        if self.sites:
+            return self
+        self._stopping.clear()
+        try:
+            for model in self.models:
+                server = _SiteServer(self, model, self.host)
+                thread = threading.Thread(
+                    target=server.serve_forever,
+                    kwargs={"poll_interval": _POLL_INTERVAL},
+                    name=f"portal-{model.key}",
+                    daemon=True,
+                )
+                thread.start()
+                self.sites.append(PortalSite(model, server.base_url, server, thread))
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop every site: no new connections, slow answers cut short, bounded by ``timeout``."""
+        self._stopping.set()
+        deadline = time.monotonic() + timeout
+        stoppers = [threading.Thread(target=s.server.shutdown, daemon=True) for s in self.sites]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join(max(0.0, deadline - time.monotonic()))
+        for running in self.sites:
+            running.server.server_close()
+            running.server.close_connections()
+        for running in self.sites:
+            running.thread.join(max(0.0, deadline - time.monotonic()))
+        self.sites = []
+
+    def __enter__(self) -> TestPortal:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- what is there --------------------------------------------------------------------
+
+    def _running(self) -> list[PortalSite]:
+        if not self.sites:
+            raise RuntimeError("the portal is not running: use `with TestPortal() as portal:` or start()")
+        return self.sites
+
+    def ground_truth(self) -> list[dict[str, Any]]:
+        """Every report the portal serves, one dict each.
+
+        Keys: site_url, url, kind ("report"), title, published, column, form (how the body is
+        printed), report_year, publisher, template, table3 (row -> column -> value as rendered,
+        None for pre-2019 reports), table4 (the 15 keys, None where absent or incomplete), source
+        ("rendered" or "seed:<id>").
+        """
+        return [record for s in self._running() for record in s.site.report_truth(s.base_url)]
+
+    def noise(self) -> list[dict[str, Any]]:
+        """Every non-report URL linked from the portal, with title and kind (notice, statistics,
+        final_accounts, interpretation, guide, rules, proactive, news, offsite, not_found,
+        server_error, redirect, redirect_loop, soft_404, slow, malformed, robots_disallowed)."""
+        return [record for s in self._running() for record in s.site.noise_truth(s.base_url)]
+
+    def noise_urls(self) -> list[str]:
+        return [record["url"] for record in self.noise()]
+
+    def minimum_requests(self) -> dict[str, dict[str, int]]:
+        """Per site URL: pages a crawler must fetch to reach every report (home + section +
+        navigation + report-column list pages + report pages), and their total."""
+        return {s.base_url + "/": s.site.minimum_requests() for s in self._running()}
+
+    def site_truth(self, base_url: str) -> dict[str, Any]:
+        """What ``/__truth__.json`` of one site says."""
+        running = next(s for s in self._running() if s.base_url == base_url)
+        site = running.site
+        return {
+            "site": {
+                "url": base_url + "/",
+                "key": site.key,
+                "kind": site.kind,
+                "level": site.profile.level,
+                "name": site.name,
+                "publisher": site.publisher,
+                "charset": site.charset,
+                "family": site.profile.family,
+            },
+            "reports": site.report_truth(base_url),
+            "noise": site.noise_truth(base_url),
+            "minimum_requests": site.minimum_requests(),
+        }
+
+    # --- what was asked -------------------------------------------------------------------
+
+    def _record(self, record: RequestRecord) -> None:
+        with self._log_lock:
+            self.request_log.append(record)
+
+    def requested(self, url: str) -> bool:
+        """Whether anything requested ``url`` (absolute, on one of the portal's sites)."""
+        with self._log_lock:
+            log = list(self.request_log)
+        return any(record.site + record.path == url for record in log)

@@ -1,0 +1,800 @@
+"""The simulated portals as data: sites, columns, list pages, articles and traps.
+
+Nothing here speaks HTTP. :func:`build_sites` turns a seed into a deterministic list of
+:class:`Site` objects; :mod:`.pages` turns a site into responses per path; :mod:`.server` serves them.
+A new kind of portal is a new :class:`SiteProfile` (and, for a new list mechanism, a new family in
+:mod:`.families`), not a change to the server.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from parsers.constants import TEMPLATE_PRE_2019
+
+from .families import FAMILIES, ListPage
+from .render import ReportSpec, random_spec, table_problems
+from .seeds import seed_truth
+
+DEFAULT_YEARS = tuple(range(2019, 2025))
+
+#: Off-site origins linked from every portal. Nothing listens on port 1; example.gov.cn is not ours.
+OFFSITE_LINKS = (
+    ("http://www.example.gov.cn/", "中国政府网"),
+    ("http://127.0.0.1:1/zwgk/index.html", "上级政府信息公开平台"),
+)
+OFFSITE_REPORT_URL = "http://www.example.gov.cn/zwgk/ndbg/{year}/report.html"
+
+
+# --- the model -------------------------------------------------------------------------
+
+
+@dataclass
+class Article:
+    """One page in a column: a report or not (``kind`` says which)."""
+
+    id: int
+    title: str
+    published: str  # ISO date
+    kind: str  # "report" or a noise kind: notice, statistics, final_accounts, interpretation, guide, news…
+    spec: ReportSpec | None = None  # rendered reports
+    seed_id: str | None = None  # reports whose body is a real seed text
+    body_form: str = "html"  # render.BODY_FORMS, or "seed-p" for seed texts
+    text: str = ""  # body of a non-report, paragraphs separated by newlines
+    table: tuple[tuple[str, ...], ...] = ()  # a small table some non-reports carry
+    extra_meta: bool = True
+    metadata_block: bool = True
+    blank: str = "&nbsp;"  # how blank table cells are written
+    word_style: bool = False  # Word-pasted cell markup
+    href: str | None = None  # set for items that link off-site instead of to a page of ours
+    path: str = ""  # set by the column's list family
+
+    @property
+    def is_report(self) -> bool:
+        return self.kind == "report"
+
+
+@dataclass
+class Column:
+    """A 栏目: a list (one or many pages) of articles, newest first."""
+
+    key: str
+    name: str
+    path: str  # the column's directory, e.g. "/zwgk/zfxxgknb/"
+    family: str  # key of families.FAMILIES
+    page_size: int
+    role: str  # "reports" | "guide" | "rules" | "proactive" | "news"
+    articles: list[Article] = field(default_factory=list)
+    owner: str = ""  # the body the column belongs to
+    #: family options: list file name, article URL pattern, TRS pager style.
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def pages(self) -> list[ListPage]:
+        return FAMILIES[self.family].pages(self)
+
+    @property
+    def first_page(self) -> str:
+        return self.pages()[0].path
+
+
+@dataclass
+class Department:
+    """A body with its own sub-column under the site's 部门信息公开 directory."""
+
+    publisher: str
+    columns: list[Column]
+
+
+@dataclass
+class Trap:
+    """A link that leads somewhere unhelpful; the crawler must survive it (or never follow it)."""
+
+    kind: str  # not_found | server_error | redirect | redirect_loop | soft_404 | slow | malformed | robots_disallowed
+    path: str
+    text: str  # anchor text on the home page
+    target: str = ""  # redirect target path
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """What distinguishes one kind of portal: level, CMS family, paths and names."""
+
+    kind: str
+    level: str  # constants.LEVELS
+    place_suffix: str  # 市 / 县 / 镇 / 街道
+    publisher_suffix: str  # 人民政府 / 办事处
+    site_suffix: str  # 门户网站 / 网站
+    family: str
+    cms: str  # article page template: "trs" | "plain"
+    charset: str
+    section: tuple[str, str]  # (directory, anchor text of the 政府信息公开 link)
+    report_column: tuple[str, str]  # (directory key, column name)
+    page_size: int
+    departments: int  # bodies besides the site's own that publish reports here
+    department_columns: bool  # departments get their own sub-columns (else they share the column)
+    department_names: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict)  # family options
+    #: demo extras, on the first site of the kind only
+    seeds: tuple[str, ...] = ()  # seed ids whose texts are published here
+    legacy_report: bool = False  # an extra 2018 report in the pre-2019 layout
+    defect: bool = False  # one report whose 总计 does not add up
+    interpretation: bool = False  # a 图解 page titled like a report
+    offsite_report: bool = False  # a list item linking to a report on another origin
+    slow: bool = False  # the slow URL
+
+
+_CITY_DEPARTMENTS = (
+    "财政局",
+    "教育局",
+    "卫生健康委员会",
+    "自然资源和规划局",
+    "生态环境局",
+    "交通运输局",
+    "民政局",
+    "人力资源和社会保障局",
+    "市场监督管理局",
+    "住房和城乡建设局",
+)
+_TOWN_DEPARTMENTS = ("财政所", "社会事务办公室", "综合行政执法队", "便民服务中心", "农业农村办公室", "司法所")
+
+PROFILES = {
+    "city": SiteProfile(
+        kind="city",
+        level="city",
+        place_suffix="市",
+        publisher_suffix="人民政府",
+        site_suffix="门户网站",
+        family="paged",
+        cms="plain",
+        charset="utf-8",
+        section=("/xxgk/", "政府信息公开"),
+        report_column=("ndbg", "政府信息公开年报"),
+        page_size=6,
+        departments=3,
+        department_columns=False,
+        department_names=_CITY_DEPARTMENTS,
+        options={"list_file": "list.html", "article": "content_{id}.html"},
+        seeds=(
+            "000_84d29601319eacdc",
+            "001_e5f035dbe7594dbe",
+            "002_2c7573db75c79bd6",
+            "003_5d8db5c6007b71c2",
+            "004_d4f694ae76a36438",
+        ),
+        offsite_report=True,
+    ),
+    "county": SiteProfile(
+        kind="county",
+        level="county",
+        place_suffix="县",
+        publisher_suffix="人民政府",
+        site_suffix="门户网站",
+        family="trs",
+        cms="trs",
+        charset="utf-8",
+        section=("/zwgk/", "政务公开"),
+        report_column=("zfxxgknb", "年度报告"),
+        page_size=5,
+        departments=2,
+        department_columns=True,
+        department_names=_CITY_DEPARTMENTS,
+        options={"pager": "literal"},
+        legacy_report=True,
+        defect=True,
+        interpretation=True,
+    ),
+    "town": SiteProfile(
+        kind="town",
+        level="town",
+        place_suffix="镇",
+        publisher_suffix="人民政府",
+        site_suffix="网站",
+        family="trs",
+        cms="trs",
+        charset="utf-8",
+        section=("/zwgk/", "信息公开"),
+        report_column=("xxgknb", "信息公开年报"),
+        page_size=4,
+        departments=0,
+        department_columns=False,
+        department_names=_TOWN_DEPARTMENTS,
+        options={"pager": "variable"},
+        slow=True,
+    ),
+    "town-legacy": SiteProfile(
+        kind="town-legacy",
+        level="town",
+        place_suffix="镇",
+        publisher_suffix="人民政府",
+        site_suffix="网站",
+        family="paged",
+        cms="plain",
+        charset="gbk",
+        section=("/gk/", "政务公开"),
+        report_column=("nb", "政务公开年报"),
+        page_size=5,
+        departments=0,
+        department_columns=False,
+        department_names=_TOWN_DEPARTMENTS,
+        options={"list_file": "list.asp", "article": "show.asp?id={id}"},
+    ),
+    "town-plain": SiteProfile(
+        kind="town-plain",
+        level="town",
+        place_suffix="镇",
+        publisher_suffix="人民政府",
+        site_suffix="网站",
+        family="paged",
+        cms="plain",
+        charset="utf-8",
+        section=("/xxgk/", "政府信息公开"),
+        report_column=("zfxxgknb", "政府信息公开年报"),
+        page_size=8,
+        departments=0,
+        department_columns=False,
+        department_names=_TOWN_DEPARTMENTS,
+        options={"list_file": "list.html", "article": "detail_{id}.html"},
+    ),
+    "street": SiteProfile(
+        kind="street",
+        level="street",
+        place_suffix="街道",
+        publisher_suffix="办事处",
+        site_suffix="网站",
+        family="trs",
+        cms="trs",
+        charset="utf-8",
+        section=("/zwgk/", "政府信息公开"),
+        report_column=("gknb", "政府信息公开年报"),
+        page_size=4,
+        departments=1,
+        department_columns=False,
+        department_names=_TOWN_DEPARTMENTS,
+        options={"pager": "variable"},
+    ),
+}
+#: The demo set, in order; larger portals cycle through it (extras only on the first of each).
+KIND_CYCLE = ("city", "county", "town", "town-legacy", "town-plain", "street")
+
+
+@dataclass
+class Site:
+    """One simulated portal (one origin)."""
+
+    index: int
+    key: str  # e.g. "s00-city"
+    profile: SiteProfile
+    place: str  # 青川县
+    publisher: str  # 青川县人民政府
+    name: str  # 青川县人民政府门户网站
+    domain: str  # what the SiteDomain meta says (the portal itself is served on 127.0.0.1)
+    site_code: str  # 网站标识码
+    org_code: str  # the organisation code in 索引号
+    section_path: str
+    section_name: str
+    columns: list[Column]  # the 信息公开 section's own columns
+    news: Column
+    departments: list[Department] = field(default_factory=list)
+    directory_path: str = ""  # 部门信息公开, when departments have sub-columns
+    traps: list[Trap] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.profile.kind
+
+    @property
+    def charset(self) -> str:
+        return self.profile.charset
+
+    @property
+    def cms(self) -> str:
+        return self.profile.cms
+
+    def all_columns(self) -> list[Column]:
+        return [*self.columns, *(c for d in self.departments for c in d.columns), self.news]
+
+    def report_columns(self) -> list[Column]:
+        return [c for c in self.all_columns() if c.role == "reports"]
+
+    def articles(self) -> Iterator[tuple[Column, Article]]:
+        for column in self.all_columns():
+            for article in column.articles:
+                yield column, article
+
+    def reports(self) -> list[tuple[Column, Article]]:
+        return [(c, a) for c, a in self.articles() if a.is_report]
+
+    def index_number(self, article: Article) -> str:
+        return f"{self.org_code}/{article.published[:4]}-{article.id % 100000:05d}"
+
+    # --- ground truth ---------------------------------------------------------------
+
+    def report_truth(self, base_url: str) -> list[dict[str, Any]]:
+        """One record per report page of this site (see TestPortal.ground_truth)."""
+        out = []
+        for column, article in self.reports():
+            out.append(
+                {
+                    "site_url": base_url + "/",
+                    "url": base_url + article.path,
+                    "kind": "report",
+                    "title": article.title,
+                    "published": article.published,
+                    "column": column.name,
+                    "form": article.body_form,
+                    **_report_facts(article),
+                }
+            )
+        return out
+
+    def noise_truth(self, base_url: str) -> list[dict[str, Any]]:
+        """Every non-report URL the portal links: other articles, traps and off-site links."""
+        out = []
+        for column, article in self.articles():
+            if article.is_report:
+                continue
+            url = article.href or base_url + article.path
+            out.append({"site_url": base_url + "/", "url": url, "title": article.title, "kind": article.kind})
+            if column.role == "news" and any(
+                t.kind == "malformed" and t.path == article.path for t in self.traps
+            ):
+                out[-1]["kind"] = "malformed"
+        for trap in self.traps:
+            if trap.kind != "malformed":
+                out.append(
+                    {
+                        "site_url": base_url + "/",
+                        "url": base_url + trap.path,
+                        "title": trap.text,
+                        "kind": trap.kind,
+                    }
+                )
+        for href, text in OFFSITE_LINKS:
+            out.append({"site_url": base_url + "/", "url": href, "title": text, "kind": "offsite"})
+        return out
+
+    def minimum_requests(self) -> dict[str, int]:
+        """Pages a crawler must fetch to find every report: home + section + navigation + lists + reports."""
+        report_columns = self.report_columns()
+        counts = {
+            "home": 1,
+            "section": 1,
+            "navigation": 1 if self.directory_path else 0,
+            "list_pages": sum(len(c.pages()) for c in report_columns),
+            "report_pages": len(self.reports()),
+        }
+        counts["total"] = sum(counts.values())
+        return counts
+
+
+def _report_facts(article: Article) -> dict[str, Any]:
+    if article.seed_id is not None:
+        truth = seed_truth()[article.seed_id]
+        return {
+            "report_year": truth["report_year"],
+            "publisher": truth["publisher"],
+            "template": truth["template"],
+            "table3": truth["table3"],
+            "table4": truth["table4"],
+            "identities_hold": None
+            if truth["table3"] is None
+            else not table_problems(truth["table3"], truth["table4"] or {}, truth["template"]),
+            "source": f"seed:{article.seed_id}",
+        }
+    spec = article.spec
+    assert spec is not None
+    pre2019 = spec.template == TEMPLATE_PRE_2019
+    return {
+        "report_year": spec.year,
+        "publisher": spec.publisher,
+        "template": spec.template,
+        "table3": None if pre2019 else {row: dict(spec.table3[row]) for row in spec.table3_rows},
+        "table4": None if pre2019 else dict(spec.table4),
+        "identities_hold": None if pre2019 else not table_problems(spec.table3, spec.table4, spec.template),
+        "source": "rendered",
+    }
+
+
+# --- building ------------------------------------------------------------------------------
+
+_NAME_CHARS = (
+    "青川临江东岭南浦西陵北屏清源云溪白石丰宁安平永和长乐新桥石门金山玉泉龙潭凤阳桃花梅岭柳湾松林竹溪"
+)
+
+
+class _Names:
+    """Unique two-character place names, drawn in a fixed order from the portal's seed."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+        self._used: set[str] = set()
+
+    def draw(self) -> str:
+        while True:
+            name = self._rng.choice(_NAME_CHARS) + self._rng.choice(_NAME_CHARS)
+            if name[0] != name[1] and name not in self._used:
+                self._used.add(name)
+                return name
+
+
+def build_sites(
+    *,
+    seed: int = 0,
+    n_sites: int = len(KIND_CYCLE),
+    years: Sequence[int] = DEFAULT_YEARS,
+    reports_per_site: int | None = None,
+    slow_seconds: float = 3.0,
+) -> list[Site]:
+    """The portal's sites for ``seed``: the same seed always gives the same sites, paths and numbers.
+
+    ``reports_per_site`` fixes how many generated reports each site lists (bench sets); by default a
+    site lists one report per year for its own body and each department. ``slow_seconds`` <= 0
+    leaves the slow URL out.
+    """
+    names = _Names(random.Random(seed))
+    sites = []
+    for index in range(n_sites):
+        kind = KIND_CYCLE[index % len(KIND_CYCLE)]
+        rng = random.Random(f"gsspider-portal/{seed}/{index}")
+        sites.append(
+            _build_site(
+                index,
+                PROFILES[kind],
+                rng,
+                names.draw(),
+                years=sorted(years, reverse=True),
+                reports_per_site=reports_per_site,
+                extras=index < len(KIND_CYCLE),
+                slow_seconds=slow_seconds,
+            )
+        )
+    return sites
+
+
+def _build_site(
+    index: int,
+    profile: SiteProfile,
+    rng: random.Random,
+    name: str,
+    *,
+    years: list[int],
+    reports_per_site: int | None,
+    extras: bool,
+    slow_seconds: float,
+) -> Site:
+    place = name + profile.place_suffix
+    publisher = place + profile.publisher_suffix
+    ids = itertools.count(rng.randint(100, 899) * 1000 + 1)
+    section_dir, section_name = profile.section
+    family = profile.family
+    options = dict(profile.options)
+
+    def column(key: str, name: str, directory: str, role: str, owner: str, page_size: int = 10) -> Column:
+        return Column(key, name, directory, family, page_size, role, owner=owner, options=options)
+
+    columns = [
+        column("guide", "政府信息公开指南", f"{section_dir}zfxxgkzn/", "guide", publisher),
+        column("rules", "政府信息公开制度", f"{section_dir}zfxxgkzd/", "rules", publisher),
+        column("proactive", "法定主动公开内容", f"{section_dir}fdzdgknr/", "proactive", publisher),
+    ]
+    columns[0].articles = [_guide(next(ids), publisher, years)]
+    columns[1].articles = [_rules(next(ids), publisher, years)]
+    columns[2].articles = _proactive(ids, rng, publisher, years)
+
+    report_key, report_name = profile.report_column
+    main = column(
+        "reports", report_name, f"{section_dir}{report_key}/", "reports", publisher, profile.page_size
+    )
+    columns.append(main)
+
+    department_bodies = _department_bodies(profile, place, years, reports_per_site)
+    plan = _report_plan([publisher, *department_bodies], years, reports_per_site)
+    departments: list[Department] = []
+    targets: dict[str, Column] = dict.fromkeys([publisher, *department_bodies], main)
+    if profile.department_columns:
+        for number, body in enumerate(department_bodies, start=1):
+            sub = column(
+                "reports",
+                "政府信息公开年报",
+                f"{section_dir}bmxxgk/bm{number:02d}/zfxxgknb/",
+                "reports",
+                body,
+                4,
+            )
+            departments.append(Department(body, [sub]))
+            targets[body] = sub
+
+    # The demo's defective report: one of the site's own, its 总计 off by a few.
+    defective = (publisher, years[min(2, len(years) - 1)]) if extras and profile.defect else None
+    for body, year in plan:
+        defect = "total_mismatch" if (body, year) == defective else None
+        targets[body].articles.append(_report(next(ids), rng, body, year, profile, defect=defect))
+    if extras:
+        _add_extras(main, ids, rng, profile, publisher, years)
+    for target in {id(c): c for c in targets.values()}.values():
+        target.articles += _column_noise(ids, rng, target.owner, place, years)
+
+    news = Column("news", "新闻动态", "/xwdt/", family, 10, "news", owner=publisher, options=options)
+    news.articles = _news(ids, rng, place, years)
+
+    for col in [*columns, *(c for d in departments for c in d.columns), news]:
+        col.articles.sort(key=lambda a: (a.published, a.id), reverse=True)
+        FAMILIES[col.family].assign_paths(col)
+
+    site = Site(
+        index=index,
+        key=f"s{index:02d}-{profile.kind}",
+        profile=profile,
+        place=place,
+        publisher=publisher,
+        name=publisher + profile.site_suffix,
+        domain=f"www.site{index:02d}.gov.test",
+        site_code=f"{rng.randint(1000, 9999)}{rng.randint(100000, 999999)}",
+        org_code=f"{rng.randint(10000000, 99999999)}{rng.randint(0, 9)}",
+        section_path=f"{section_dir}index{_ext(profile)}",
+        section_name=section_name,
+        columns=columns,
+        news=news,
+        departments=departments,
+        directory_path=f"{section_dir}bmxxgk/index.html" if departments else "",
+    )
+    site.traps = _traps(site, slow_seconds if (extras and profile.slow) else 0.0)
+    return site
+
+
+def _ext(profile: SiteProfile) -> str:
+    return ".asp" if profile.options.get("list_file", "").endswith(".asp") else ".html"
+
+
+def _department_bodies(
+    profile: SiteProfile, place: str, years: list[int], reports_per_site: int | None
+) -> list[str]:
+    count = profile.departments
+    if reports_per_site is not None:
+        count = max(0, -(-reports_per_site // max(len(years), 1)) - 1)
+    names = itertools.cycle(profile.department_names)
+    bodies = []
+    for number in range(count):
+        name = next(names)
+        bodies.append(f"{place}{name}" + ("" if number < len(profile.department_names) else str(number)))
+    return bodies
+
+
+def _report_plan(bodies: list[str], years: list[int], reports_per_site: int | None) -> list[tuple[str, int]]:
+    """(body, year) of every generated report: every body every year, or the first ``reports_per_site``."""
+    plan = [(body, year) for body in bodies for year in years]
+    return plan if reports_per_site is None else plan[:reports_per_site]
+
+
+_TITLE_PATTERNS = (
+    "{p}{y}年政府信息公开工作年度报告",
+    "{p}{y}年政府信息公开工作年度报告",
+    "{p}{y}年度政府信息公开工作年度报告",
+    "{p}{y}年政府信息公开工作年报",
+)
+
+
+def _report(
+    article_id: int, rng: random.Random, body: str, year: int, profile: SiteProfile, **kw: Any
+) -> Article:
+    title = rng.choice(_TITLE_PATTERNS).format(p=body, y=year)
+    spec = random_spec(rng, publisher=body, year=year, blanks=0.5 if rng.random() < 0.15 else 0.0, **kw)
+    spec.title = title
+    form = rng.choices(("html", "pipe-pre", "pipe-p", "lines-p"), weights=(7, 1, 1, 1))[0]
+    return Article(
+        id=article_id,
+        title=title,
+        published=spec.published,
+        kind="report",
+        spec=spec,
+        body_form=form,
+        extra_meta=profile.cms == "trs" or rng.random() < 0.5,
+        metadata_block=profile.cms == "plain" or rng.random() < 0.5,
+        blank=rng.choice(("&nbsp;", "")),
+        word_style=rng.random() < 0.3,
+    )
+
+
+def _add_extras(
+    main: Column,
+    ids: Iterator[int],
+    rng: random.Random,
+    profile: SiteProfile,
+    publisher: str,
+    years: list[int],
+) -> None:
+    """The demo set's one-off documents: seed texts, a pre-2019 report, look-alikes."""
+    for seed_id in profile.seeds:
+        truth = seed_truth()[seed_id]
+        main.articles.append(
+            Article(
+                id=next(ids),
+                title=truth["title"],
+                published=truth["published"],
+                kind="report",
+                seed_id=seed_id,
+                body_form="seed-p",
+                metadata_block=False,
+            )
+        )
+    if profile.legacy_report:
+        main.articles.append(_report(next(ids), rng, publisher, 2018, profile))
+    if profile.interpretation:
+        year = years[0]
+        main.articles.append(
+            Article(
+                id=next(ids),
+                title=f"图解：{publisher}{year}年政府信息公开工作年度报告",
+                published=f"{year + 1}-03-31",
+                kind="interpretation",
+                text=f"为便于公众理解，现将{publisher}{year}年政府信息公开工作年度报告以图解形式解读如下。\n"
+                "（图解内容略）详细数据请查阅年度报告全文。",
+            )
+        )
+    if profile.offsite_report:
+        year = years[1] if len(years) > 1 else years[0]
+        main.articles.append(
+            Article(
+                id=next(ids),
+                title=f"省人民政府{year}年政府信息公开工作年度报告",
+                published=f"{year + 1}-03-30",
+                kind="offsite",
+                href=OFFSITE_REPORT_URL.format(year=year),
+            )
+        )
+
+
+def _day(year: int, month: int, day: int, rng: random.Random, spread: int = 20) -> str:
+    return (date(year, month, day) + timedelta(days=rng.randint(0, spread))).isoformat()
+
+
+def _column_noise(
+    ids: Iterator[int], rng: random.Random, owner: str, place: str, years: list[int]
+) -> list[Article]:
+    """Things a 年报 column holds that are not reports: notices, 统计年报, 决算."""
+    newest = years[0]
+    stats_year = rng.choice(years)
+    accounts_year = rng.choice(years)
+    return [
+        Article(
+            id=next(ids),
+            title=f"关于做好{newest}年政府信息公开工作年度报告编制发布工作的通知",
+            published=_day(newest + 1, 1, 3, rng, 5),
+            kind="notice",
+            text=_NOTICE.format(place=place, y=newest, y1=newest + 1),
+        ),
+        Article(
+            id=next(ids),
+            title=f"{place}{stats_year}年统计年报",
+            published=_day(stats_year + 1, 4, 10, rng),
+            kind="statistics",
+            text=f"{place}{stats_year}年国民经济和社会发展主要统计指标如下。",
+            table=(
+                ("指标", "单位", "数值"),
+                ("地区生产总值", "亿元", f"{rng.randint(50, 900)}.{rng.randint(0, 9)}"),
+                ("一般公共预算收入", "亿元", f"{rng.randint(5, 90)}.{rng.randint(0, 9)}"),
+                ("社会消费品零售总额", "亿元", f"{rng.randint(20, 400)}.{rng.randint(0, 9)}"),
+                ("年末户籍人口", "万人", f"{rng.randint(3, 120)}.{rng.randint(0, 9)}"),
+            ),
+        ),
+        Article(
+            id=next(ids),
+            title=f"{owner}{accounts_year}年度部门决算",
+            published=_day(accounts_year + 1, 8, 1, rng),
+            kind="final_accounts",
+            text=f"根据预算法和有关规定，现将{owner}{accounts_year}年度部门决算公开如下。",
+            table=(
+                ("项目", "决算数(万元)"),
+                ("一般公共预算财政拨款收入", f"{rng.randint(500, 90000)}.{rng.randint(10, 99)}"),
+                ("政府性基金预算财政拨款收入", f"{rng.randint(0, 9000)}.{rng.randint(10, 99)}"),
+                ("本年支出合计", f"{rng.randint(500, 99000)}.{rng.randint(10, 99)}"),
+            ),
+        ),
+    ]
+
+
+_NOTICE = (
+    "各乡镇人民政府、街道办事处，{place}政府各部门：\n"
+    "根据《中华人民共和国政府信息公开条例》和政府信息公开工作年度报告格式的有关要求，"
+    "现就做好{y}年政府信息公开工作年度报告编制发布工作通知如下：\n"
+    "一、各单位应于{y1}年1月31日前在本单位政府信息公开专栏公布{y}年政府信息公开工作年度报告。\n"
+    "二、年度报告应严格按照格式要求编制，确保数据准确、勾稽关系正确。\n"
+    "三、请各单位将年度报告电子版报送{place}政务公开办公室。"
+)
+
+
+def _guide(article_id: int, publisher: str, years: list[int]) -> Article:
+    return Article(
+        id=article_id,
+        title=f"{publisher}政府信息公开指南",
+        published=f"{years[-1]}-06-18",
+        kind="guide",
+        text=(
+            f"为了更好地提供政府信息公开服务，根据《中华人民共和国政府信息公开条例》，编制{publisher}政府信息公开指南。\n"
+            "一、主动公开。公开范围、公开形式和公开时限。\n"
+            "二、依申请公开。受理机构：办公室；申请方式：当面申请、信函申请、网络申请。\n"
+            "三、监督和救济。公民、法人或者其他组织认为行政机关在政府信息公开工作中侵犯其合法权益的，可以依法申请行政复议或者提起行政诉讼。"
+        ),
+    )
+
+
+def _rules(article_id: int, publisher: str, years: list[int]) -> Article:
+    return Article(
+        id=article_id,
+        title=f"{publisher}政府信息公开保密审查制度",
+        published=f"{years[-1]}-07-02",
+        kind="rules",
+        text="第一条 为规范政府信息公开保密审查工作，制定本制度。\n第二条 政府信息公开前，应当依照有关法律法规进行保密审查。",
+    )
+
+
+def _proactive(ids: Iterator[int], rng: random.Random, publisher: str, years: list[int]) -> list[Article]:
+    year = rng.choice(years)
+    return [
+        Article(
+            id=next(ids),
+            title=f"{publisher}机构职能",
+            published=f"{years[-1]}-05-20",
+            kind="proactive",
+            text=f"{publisher}是本级国家行政机关，负责执行本级人民代表大会的决议和上级国家行政机关的决定和命令。",
+        ),
+        Article(
+            id=next(ids),
+            title=f"{publisher}{year}年财政预算公开",
+            published=_day(year, 2, 1, rng),
+            kind="proactive",
+            text=f"现将{publisher}{year}年财政预算公开如下。",
+            table=(("项目", "预算数(万元)"), ("一般公共预算支出", f"{rng.randint(1000, 90000)}")),
+        ),
+    ]
+
+
+_NEWS_TITLES = (
+    "{place}召开{y}年政务公开工作推进会",
+    "{place}开展“政府开放日”活动",
+    "{place}举办政府信息公开业务培训",
+    "{place}召开{y}年度政府信息公开工作年度报告编制培训会",
+    "{place}推进基层政务公开标准化规范化建设",
+)
+
+
+def _news(ids: Iterator[int], rng: random.Random, place: str, years: list[int]) -> list[Article]:
+    out = []
+    for pattern in _NEWS_TITLES:
+        year = rng.choice(years)
+        out.append(
+            Article(
+                id=next(ids),
+                title=pattern.format(place=place, y=year),
+                published=_day(year + 1, 3, 1, rng, 200),
+                kind="news",
+                text=f"近日，{place}围绕政务公开重点工作进行部署。会议要求，各单位要进一步提高认识，压实责任，"
+                "推动政务公开工作提质增效。",
+            )
+        )
+    return out
+
+
+def _traps(site: Site, slow_seconds: float) -> list[Trap]:
+    reports = site.reports()
+    newest = max((a for _, a in reports), key=lambda a: (a.published, a.id)) if reports else None
+    ext = _ext(site.profile)
+    traps = [
+        Trap("not_found", f"/lmzl/old{ext}", "历史栏目"),
+        Trap("server_error", "/search/search.jsp?keyword=report", "站内搜索"),
+        Trap("redirect_loop", "/loop/a.html", "互动交流", target="/loop/b.html"),
+        Trap("soft_404", "/zt/2019/index.html", "专题专栏"),
+        Trap("robots_disallowed", "/admin/login.html", "后台管理"),
+        Trap("malformed", site.news.articles[-1].path, site.news.articles[-1].title),
+    ]
+    if newest is not None:
+        traps.insert(2, Trap("redirect", "/old/ndbg.html", "年报（旧版）", target=newest.path))
+    if slow_seconds > 0:
+        traps.append(Trap("slow", "/slow/index.html", "视频直播", delay=slow_seconds))
+    return traps
