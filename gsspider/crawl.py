@@ -31,7 +31,7 @@ def run_crawl(urls: list[str] | None = None, *, db: str | Path, sites: str | Non
     Twisted's reactor starts once per process: call this once, or run it in a subprocess.
     """
     s = make_settings(db, **(settings or {}))
-    process = CrawlerProcess(s, install_root_handler=True)
+    process = CrawlerProcess(s)
     crawler = process.create_crawler("reports")
     process.crawl(crawler, urls=urls or None, sites=sites, **(spider_kwargs or {}))
     process.start()

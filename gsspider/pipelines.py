@@ -14,15 +14,16 @@ logger = logging.getLogger(__name__)
 
 
 class SQLitePipeline:
-    def __init__(self, path: str):
+    def __init__(self, path: str, crawler=None):
         self.path = path
+        self.crawler = crawler
         self.db = None
 
     @classmethod
     def from_crawler(cls, crawler):
         if not crawler.settings.getbool("GSSPIDER_SQLITE_ENABLED", True):
             raise NotConfigured("GSSPIDER_SQLITE_ENABLED is off")
-        return cls(crawler.settings.get("GSSPIDER_DB", "data/gsspider.db"))
+        return cls(crawler.settings.get("GSSPIDER_DB", "data/gsspider.db"), crawler)
 
     def open_spider(self, spider=None):
         self.db = storage.open_db(self.path)
@@ -30,7 +31,7 @@ class SQLitePipeline:
 
     def close_spider(self, spider=None):
         if self.db is not None:
-            spider = spider or getattr(self, "spider", None)
+            spider = spider or getattr(self.crawler, "spider", None)
             for state in getattr(spider, "sites", {}).values():
                 storage.store_site(self.db, {
                     "url": state.entry.url, "name": state.entry.name, "family": state.entry.family,

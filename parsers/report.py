@@ -24,6 +24,7 @@ from .constants import (
     TEMPLATE_PRE_2019,
 )
 from .identity import (
+    cn_year_to_digits,
     find_title,
     find_year,
     is_notice_title,
@@ -222,27 +223,25 @@ def _fill(report: Report, lines: list[Line], body_text: str, metadata: Metadata,
 
     # identity
     title = find_title(norm_lines, normalize_text(metadata.page_title) if metadata.page_title else None)
-    report.title = title
+    report.title = title or metadata.page_title
     report.report_year = find_year(title, norm_text, metadata.published_date)
-    publisher = publisher_from_title(title) if title else None
-    if publisher:
-        publisher = qualify_publisher(publisher, norm_text)
-    else:
-        publisher = publisher_from_text(norm_text)
-    report.publisher = publisher
-    report.region = region_of(publisher)
-    report.level = level_of(publisher)
-
-    # sections
     report.sections = _sections(lines)
-
-    # tables
     regions = find_regions(lines)
     t2 = read_table2(lines, regions.table2)
     t3 = read_table3(lines, regions.table3)
     t4 = read_table4(lines, regions.table4)
     key_text = key_form(norm_text[:30000])
     pre2019 = not t3.found and any(m in key_text for m in _PRE2019_MARKERS)
+
+    publisher = publisher_from_title(title) if title else None
+    if publisher:
+        publisher = qualify_publisher(publisher, norm_text)
+    elif pre2019 or t3.found or t4.found:
+        # No title line: the place the report keeps naming at its own scope (全市 → XX市).
+        publisher = publisher_from_text(norm_text)
+    report.publisher = publisher
+    report.region = region_of(publisher)
+    report.level = level_of(publisher)
 
     if t3.three_other_rows:
         t3_template = TEMPLATE_2021
@@ -291,7 +290,7 @@ def _fill(report: Report, lines: list[Line], body_text: str, metadata: Metadata,
         report.flag(FLAG_CHECKS_FAILED, f"{len(failed)} checks fail: {', '.join(names[:12])}")
 
     # is it a report at all?
-    titled = bool(title and looks_like_report_title(title))
+    titled = bool(title and looks_like_report_title(title) and report.report_year and str(report.report_year) in cn_year_to_digits(title))
     structured = t3.found or t4.found or len({s.key for s in report.sections} - {"unknown"}) >= 4
     notice = bool(title and is_notice_title(title))
     report.is_report = (titled or structured or pre2019) and not (notice and not structured)

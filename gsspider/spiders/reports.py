@@ -47,6 +47,7 @@ class SiteState:
     errors: int = 0
     blocked: str | None = None
     hosts: set[str] = field(default_factory=set)
+    extra_starts: list[str] = field(default_factory=list)
 
 
 class ReportsSpider(scrapy.Spider):
@@ -72,8 +73,13 @@ class ReportsSpider(scrapy.Spider):
         urls = spider._urls
         if isinstance(urls, str):
             urls = [u for u in urls.split(",") if u.strip()]
-        if urls:
-            entries = [SiteEntry(url=normalise_url(u)) for u in urls]
+        extra_starts: list[str] = []
+        for u in urls or []:
+            url = normalise_url(u)
+            if any(e.host == SiteEntry(url=url).host for e in entries):
+                extra_starts.append(url)  # a further start page of a portal already named
+            else:
+                entries.append(SiteEntry(url=url))
         registry = spider._sites_path or (None if urls else s.get("GSSPIDER_SITES"))
         if registry:
             known = {e.url for e in entries}
@@ -82,6 +88,10 @@ class ReportsSpider(scrapy.Spider):
             state = SiteState(entry, hosts={entry.host, *entry.domains})
             spider.sites[entry.url] = state
             spider.seed_hosts |= state.hosts
+        for url in extra_starts:
+            state = spider.site_for(url)
+            if state is not None:
+                state.extra_starts.append(url)
         return spider
 
     def site_for(self, url: str) -> SiteState | None:
@@ -102,7 +112,9 @@ class ReportsSpider(scrapy.Spider):
         if not self.sites:
             self.logger.error("no sites to crawl: give urls=… or a site registry")
         for state in self.sites.values():
-            yield self._request(state, state.entry.url, self.parse_nav, role="home", depth=0)
+            for url in [state.entry.url, *state.extra_starts]:
+                if req := self._request(state, url, self.parse_nav, role="home", depth=0):
+                    yield req
 
     # --- requests ------------------------------------------------------------
     def _request(self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta) -> Request | None:
@@ -145,9 +157,12 @@ class ReportsSpider(scrapy.Spider):
         """Home, 信息公开 section and department pages: find the 年报 columns."""
         state = self.sites[response.meta["site"]]
         role, depth = response.meta["role"], response.meta["depth"]
-        yield self._page_item(response, role)
-        if not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse) or _page_title_is_report(response):
+            # A redirect or a deep start URL can land straight on a report (or a document).
+            yield from self.parse_article(response)
             return
+        yield self._page_item(response, role)
+        yield from self._check_html(response, state)
         refresh = self._meta_refresh(response, state)
         if refresh is not None:
             yield from refresh
@@ -171,8 +186,8 @@ class ReportsSpider(scrapy.Spider):
         for _, url in sorted(columns, reverse=True):
             if req := self._follow(state, url, self.parse_list, role="column", depth=depth + 1):
                 yield req
-        if role == "home" or (not columns and role == "department"):
-            for _, url in sorted(sections, reverse=True)[:3]:
+        if role in ("home", "section") or (not columns and role == "department"):
+            for _, url in sorted(sections, reverse=True)[:4]:
                 if req := self._follow(state, url, self.parse_nav, role="section", depth=depth + 1):
                     yield req
         if role == "section":
@@ -184,22 +199,29 @@ class ReportsSpider(scrapy.Spider):
         """A 年报 column and its further pages: report items and pagination."""
         state = self.sites[response.meta["site"]]
         depth = response.meta["depth"]
-        yield self._page_item(response, response.meta["role"])
-        if not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse) or _page_title_is_report(response):
+            yield from self.parse_article(response)
             return
+        yield self._page_item(response, response.meta["role"])
+        yield from self._check_html(response, state)
         refresh = self._meta_refresh(response, state)
         if refresh is not None:
             yield from refresh
             return
+        yield from self._read_list(response, state, depth)
+
+    def _read_list(self, response: TextResponse, state: SiteState, depth: int):
         page = read_list(response.url, response.text, hint=state.entry.family or None)
         self.crawler.stats.inc_value(f"gsspider/list_family/{page.family}")
         for item in page.items:
             kind = discovery.classify_list_item(item.title)
+            if kind == "maybe" and discovery.classify_link(item.title, item.url).kind == discovery.COLUMN:
+                kind = discovery.COLUMN  # "XX局政府信息公开年报": a sub-column, not a report
             if kind in (discovery.REPORT, "maybe"):
                 if req := self._follow(state, item.url, self.parse_article, role="report", depth=depth + 1,
                                        list_title=item.title, list_date=item.date):
                     yield req
-            elif discovery.classify_link(item.title, item.url).kind == discovery.COLUMN:
+            elif kind == discovery.COLUMN or discovery.classify_link(item.title, item.url).kind == discovery.COLUMN:
                 if req := self._follow(state, item.url, self.parse_list, role="column", depth=depth + 1):
                     yield req
             else:
@@ -213,6 +235,7 @@ class ReportsSpider(scrapy.Spider):
         state = self.sites[response.meta["site"]]
         yield self._page_item(response, "report")
         if isinstance(response, TextResponse):
+            yield from self._check_html(response, state)
             refresh = self._meta_refresh(response, state)
             if refresh is not None:
                 yield from refresh
@@ -231,6 +254,19 @@ class ReportsSpider(scrapy.Spider):
             yield ErrorItem(response.url, state.entry.url, "not_parsed", f"listed as a report but {reasons}", now(),
                             response.status)
         self.crawler.stats.inc_value("gsspider/not_reports")
+        if isinstance(response, TextResponse) and response.meta.get("role") == "report":
+            # Not a report after all: maybe a sub-column listing reports.
+            yield from self._read_list(response, state, response.meta.get("depth", 0))
+
+    def _check_html(self, response: TextResponse, state: SiteState):
+        """A truncated or broken page is recorded; its content is still used."""
+        body = response.body
+        ctype = (_header(response, b"Content-Type") or "").lower()
+        if "html" in ctype and body.lstrip()[:200].lower().find(b"<html") != -1 and b"</html>" not in body[-2048:].lower():
+            state.errors += 1
+            self.crawler.stats.inc_value("gsspider/errors/malformed")
+            yield ErrorItem(response.url, state.entry.url, "malformed",
+                            "HTML ends before </html> (truncated page); read as far as it goes", now(), response.status)
 
     def _follow(self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta) -> Request | None:
         url = url.split("#")[0]
@@ -294,3 +330,21 @@ def _header(obj, name: bytes) -> str | None:
         return None
     value = obj.headers.get(name)
     return value.decode("latin-1") if value else None
+
+
+_TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
+_ARTICLE_TITLE_RE = re.compile(rb"<meta[^>]+name=[\"']?ArticleTitle[\"']?[^>]+content=[\"']([^\"']+)", re.I)
+
+
+def _page_title_is_report(response: TextResponse) -> bool:
+    """The page's own title (ArticleTitle meta, else the first part of <title>) names a report."""
+    head = response.body[:8192]
+    m = _ARTICLE_TITLE_RE.search(head) or _TITLE_RE.search(head)
+    if not m:
+        return False
+    try:
+        title = m.group(1).decode(response.encoding, "replace")
+    except LookupError:
+        return False
+    title = re.split(r"[_|｜]| - ", title.strip())[0]
+    return discovery.classify_link(title, response.url).kind == discovery.REPORT
