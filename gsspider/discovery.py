@@ -24,6 +24,8 @@ _SECTION_URL_RE = re.compile(r"(xxgk|zwgk|gkml|zfxxgk|govinfo|openness|xxgkml|pu
 _COLUMN_WORDS = ("政府信息公开年报", "信息公开年报", "政务公开年报", "信息公开年度报告", "年度报告", "工作年报", "年报")
 _COLUMN_URL_RE = re.compile(r"(ndbg|gknb|xxgknb|zwgknb|nianbao|annual|ndgzbg)", re.I)
 _COLUMN_NEGATIVE = ("统计年报", "统计", "决算", "预算", "财务", "审计", "企业年报", "年报公示")
+#: 信息公开 pages that never lead to reports: the guide, rules, the application form.
+_SECTION_NEGATIVE = ("指南", "制度", "规定", "申请", "须知", "办法", "意见箱", "平台")
 _DEPARTMENT_RE = re.compile(r"(人民政府|政府办公室|局|委员会|委|办公室|中心|镇|乡|街道|管委会)$")
 _YEAR_RE = re.compile(r"(19|20)\d{2}|[〇○零一二三四五六七八九]{4}")
 _SKIP_URL_RE = re.compile(r"^(javascript:|mailto:|tel:|#)", re.I)
@@ -49,11 +51,14 @@ def classify_link(text: str, url: str) -> LinkScore:
             return LinkScore(COLUMN, 0.9)
     if not k and _COLUMN_URL_RE.search(path):
         return LinkScore(COLUMN, 0.5)
-    if k and any(w in k for w in _SECTION_WORDS) and len(k) <= 14 and "指南" not in k and "制度" not in k:
+    if any(n in k for n in _SECTION_NEGATIVE):
+        return LinkScore(OTHER, 0.0)
+    if k and any(w in k for w in _SECTION_WORDS) and len(k) <= 14:
         return LinkScore(SECTION, 0.8 if k.startswith(("政府信息公开", "信息公开", "政务公开")) else 0.6)
-    if _COLUMN_URL_RE.search(path) and not any(n in k for n in _COLUMN_NEGATIVE):
+    # URL words decide only for links whose text says little (icons, "更多", "进入").
+    if len(k) <= 4 and _COLUMN_URL_RE.search(path):
         return LinkScore(COLUMN, 0.4)
-    if _SECTION_URL_RE.search(path) and len(k) <= 8:
+    if len(k) <= 4 and _SECTION_URL_RE.search(path):
         return LinkScore(SECTION, 0.3)
     if k and 2 < len(k) <= 16 and _DEPARTMENT_RE.search(k):
         return LinkScore(DEPARTMENT, 0.2)
