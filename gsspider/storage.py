@@ -56,7 +56,8 @@ def m001_initial(db: sqlite_utils.Database) -> None:
          "last_seen": str, "count": int},
         pk=("url", "error"), if_not_exists=True,
     )
-    db["reports"].enable_fts(["title", "publisher", "text"], create_triggers=True, replace=True)
+    # trigram: Chinese has no spaces, so word tokenizers see a whole sentence as one token.
+    db["reports"].enable_fts(["title", "publisher", "text"], create_triggers=True, replace=True, tokenize="trigram")
     db["reports"].create_index(["site"], if_not_exists=True)
     db["reports"].create_index(["report_year"], if_not_exists=True)
     db["pages"].create_index(["site"], if_not_exists=True)

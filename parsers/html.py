@@ -2,7 +2,8 @@
 
 Body-text extraction (trafilatura) costs 35-60 ms on a whole portal page, most of it spent on
 navigation and footers. :func:`find_content` narrows the page to the article container first,
-cheaply: known CMS containers in one XPath pass, else a text-density pick.
+cheaply (well under 1 ms on the 413 KB 004.html, about 2 ms when no known container exists):
+known CMS containers in one pass over the elements, else a text-density pick.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable, Iterator
 import lxml.html
 from lxml import etree
 
-__all__ = ["decode_html", "find_content", "html_to_text", "normalise_encoding", "parse_html"]
+__all__ = ["decode_html", "find_content", "html_to_text", "iter_page", "normalise_encoding", "parse_html"]
 
 # --- decoding ------------------------------------------------------------------
 
@@ -64,14 +65,14 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
     if text is not None:
         return text, "utf-8"
     meta = _META_CHARSET.search(body[:8192])
-    candidates = [normalise_encoding(declared)]
+    candidates: list[str | None] = [normalise_encoding(declared)]
     if meta:
         candidates.append(normalise_encoding(meta.group(1).decode("ascii", "ignore")))
     candidates.append("gb18030")
-    for encoding in candidates:
-        text = _try(body, encoding)
-        if text is not None and encoding:
-            return text, encoding
+    for candidate in candidates:
+        decoded = _try(body, candidate)
+        if decoded is not None and candidate:
+            return decoded, candidate
     try:
         from charset_normalizer import from_bytes
 

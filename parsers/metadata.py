@@ -47,7 +47,9 @@ _TEMPLATE_TAG = re.compile(r"\$\{|\$\[|\{\{|<\$|\$[A-Za-z]")
 
 
 def _usable(value: str | None) -> bool:
-    return bool(value) and value.lower() not in _PLACEHOLDERS and not _TEMPLATE_TAG.search(value)  # type: ignore[union-attr]
+    if not value:
+        return False
+    return value.lower() not in _PLACEHOLDERS and not _TEMPLATE_TAG.search(value)
 
 
 def read_meta_tags(root: etree._Element | None) -> dict[str, str]:
@@ -134,18 +136,25 @@ def clean_title(title: str, site_name: str | None = None, column_name: str | Non
     return _squash(text)
 
 
-def _text_of(el: etree._Element) -> str:
-    return _squash(" ".join(el.itertext()))
+def _text_of(el: etree._Element, limit: int = 400) -> str | None:
+    """The element's text, or None past ``limit`` characters (a container, not a heading)."""
+    pieces, size = [], 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > limit:
+            return None
+        pieces.append(piece)
+    return _squash(" ".join(pieces))
 
 
 def _compact(s: str) -> str:
     return _WS.sub("", s)
 
 
-def _head_title(root: etree._Element) -> str | None:
+def _head_title(elements: list[etree._Element]) -> str | None:
     """The page's own ``<title>``. Titles of included fragments land in ``<body>``
     (005: ``无标题文档``); they count only when the head has none, and generic ones never."""
-    titles = [el for el in iter_page(root) if el.tag == "title"]
+    titles = [el for el in elements if el.tag == "title"]
     titles.sort(key=lambda el: el.getparent() is None or el.getparent().tag != "head")
     for el in titles:
         text = _text_of(el)
@@ -157,8 +166,8 @@ def _head_title(root: etree._Element) -> str | None:
 _TITLE_TAGS = ("h1", "h2", "h3")
 
 
-def _title_candidates(root: etree._Element) -> Iterator[etree._Element]:
-    for el in iter_page(root):
+def _title_candidates(elements: list[etree._Element]) -> Iterator[etree._Element]:
+    for el in elements:
         if not isinstance(el.tag, str) or el.tag in ("title", "meta", "script", "style", "head"):
             continue
         names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
@@ -168,15 +177,15 @@ def _title_candidates(root: etree._Element) -> Iterator[etree._Element]:
                 yield from (c for c in el if isinstance(c.tag, str))
 
 
-def _dom_title(root: etree._Element, head: str | None) -> tuple[str, etree._Element] | None:
+def _dom_title(elements: list[etree._Element], head: str | None) -> tuple[str, etree._Element] | None:
     """A heading that agrees with the ``<title>``: it holds the full title even where the
     ``<title>`` carries suffixes, and agreement keeps logos and sidebar headings out."""
     reference = _compact(head) if head else ""
     best: tuple[int, str, etree._Element] | None = None
-    for el in _title_candidates(root):
+    for el in _title_candidates(elements):
         text = _text_of(el)
-        c = _compact(text)
-        if not 4 <= len(c) <= 150:
+        c = _compact(text or "")
+        if not text or not 4 <= len(c) <= 150:
             continue
         if not reference:
             if el.tag == "h1":
@@ -311,7 +320,7 @@ def _shape(value: str) -> tuple[str, object] | None:
     return None
 
 
-def _read_unlabelled_list(lines: list[str], add: Add) -> None:
+def _read_unlabelled_list(lines: list[str], add: Add, origin: str = "text:list") -> None:
     """Metadata printed as a bare list before the title, recognised by the shape of each value.
 
     Only a run of at least two recognised lines counts, and only when every line is bulleted or
@@ -330,15 +339,15 @@ def _read_unlabelled_list(lines: list[str], add: Add) -> None:
     kinds = [kind for kind, _ in found]
     if len(found) < 2 or not (bulleted or "index_number" in kinds) or set(kinds) == {"date"}:
         return
-    dates = [value for kind, value in found if kind == "date"]
+    dates = [shaped for kind, shaped in found if kind == "date"]
     if len(dates) >= 2:
-        add("written", dates[0], "text:list")
-        add("published", dates[1], "text:list")
+        add("written", dates[0], origin)
+        add("published", dates[1], origin)
     elif dates:
-        add("published", dates[0], "text:list")
-    for kind, value in found:
+        add("published", dates[0], origin)
+    for kind, shaped in found:
         if kind != "date":
-            add(kind, value, "text:list")
+            add(kind, shaped, origin)
 
 
 def _read_text(text: str, add: Add) -> None:
@@ -380,6 +389,21 @@ def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
     return out
 
 
+def _read_dom_list(elements: list[etree._Element], add: Add) -> None:
+    """The unlabelled list of seed 004 as HTML: ``<li>`` items whose labels were images or CSS.
+
+    Navigation menus are lists of short words too, so only a list holding an index number
+    counts.
+    """
+    for el in elements:
+        if el.tag not in ("ul", "ol") or len(el) > 12:
+            continue
+        items = [text for li in el if li.tag == "li" and (text := _text_of(li, 60))]
+        if any(_INDEX_SHAPE.match(item) for item in items):
+            _read_unlabelled_list([f"• {item}" for item in items], add, "dom:list")
+            return
+
+
 def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
     while el is not None:
         if el is ancestor:
@@ -388,7 +412,9 @@ def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
     return False
 
 
-def _read_dom(root: etree._Element, title_el: etree._Element | None, found: _Found) -> None:
+def _read_dom(
+    root: etree._Element, elements: list[etree._Element], title_el: etree._Element | None, found: _Found
+) -> None:
     segments = _segments(root)
     skip = False
     for i, (text, _) in enumerate(segments):
@@ -397,7 +423,12 @@ def _read_dom(root: etree._Element, title_el: etree._Element | None, found: _Fou
             continue
         nxt = segments[i + 1][0] if i + 1 < len(segments) else None
         skip = _read_labelled(text, nxt, "block", found.add)
+    found.stage = 3
+    _read_dom_list(elements, found.add)
     # A date standing alone between the title and the body (005: <li>2023-12-01 14:43</li>).
+    # Not worth a body search when a labelled date with its time is already in hand.
+    if any(value[1] for value, _ in found.ordered("published")):  # type: ignore[index]
+        return
     content = find_content(root)
     if content is root or content.getparent() is None:
         return
@@ -410,7 +441,6 @@ def _read_dom(root: etree._Element, title_el: etree._Element | None, found: _Fou
         if _DATE_ONLY.match(text) and len(text) >= 8:
             date, time = parse_datetime(text)
             if date:
-                found.stage += 1  # below every labelled date
                 found.add("published", (date, time), "dom:date")
                 break
 
@@ -445,6 +475,8 @@ def read_metadata(root: etree._Element | None, url: str | None = None, text: str
     """Fill :class:`Metadata` from the page tree, its text, and its URL; never raises on odd input.
 
     ``root`` is the whole page (``parsers.html.parse_html``), or None when only text survives.
+    Stages, most trusted first: 0 meta tags, 1 titles, 2 labelled block, 3 an unlabelled
+    ``<li>`` list or a lone date between title and body, 4 text lines and lists, 5 the URL.
     """
     found = _Found()
     metas = read_meta_tags(root)
@@ -463,15 +495,17 @@ def read_metadata(root: etree._Element | None, url: str | None = None, text: str
 
     if root is not None:
         found.stage = 1
-        head = _head_title(root)
+        # Holding every element proxy alive makes later walks cache hits, not class lookups.
+        elements = list(iter_page(root))
+        head = _head_title(elements)
         cleaned = clean_title(head, found.first("site_name"), found.first("column_name")) if head else None
-        dom = _dom_title(root, cleaned)
+        dom = _dom_title(elements, cleaned)
         if dom:
             found.add("page_title", dom[0], f"dom:{dom[1].tag}")
         if cleaned:
             found.add("page_title", cleaned, "title", 1)
         found.stage = 2
-        _read_dom(root, dom[1] if dom else None, found)
+        _read_dom(root, elements, dom[1] if dom else None, found)
     if text:
         found.stage = 4
         _read_text(text, found.add)

@@ -37,10 +37,12 @@ def split_text_line(raw: str) -> Line | None:
         return None
     if "|" in line:
         cells = [c.strip() for c in line.split("|")]
-        while cells and not cells[-1]:
-            cells.pop()
         if not any(cells):
             return None
+        # Trailing empty cells may be padding (merged header cells) or real blanks; the table
+        # readers trim them to the table's width, so they are kept here.
+        if line.startswith("|"):
+            cells = cells[1:]
         return Line(cells, blanks_meaningful=True)
     line = _BULLET_RE.sub("", line)
     cells: list[str] = []

@@ -97,6 +97,16 @@ class _Row:
     key: str | None = None
 
 
+def fit_width(values: list[CellValue], width: int) -> list[CellValue]:
+    """Trim blank padding (trailing first, then leading) from a run wider than its table."""
+    values = list(values)
+    while len(values) > width and values[-1].blank:
+        values.pop()
+    while len(values) > width and values[0].blank:
+        values.pop(0)
+    return values
+
+
 def _split_line(line: Line) -> tuple[list[str], list[CellValue]]:
     """Label cells, and the value cells that follow the last label."""
     labels: list[str] = []
@@ -197,7 +207,7 @@ def read_table3(lines: list[Line], region: tuple[int, int] | None) -> Table3Resu
         run = taken.get(key)
         if run is None:
             continue
-        values = run.values
+        values = fit_width(run.values, N3)
         if len(values) != N3:
             tokens = [clean_cell(v.raw) for v in values]
             reading, count = resolve_split(tokens, N3, _row_identity) if len(values) < N3 else (None, 0)
@@ -314,6 +324,7 @@ def read_table4(lines: list[Line], region: tuple[int, int] | None) -> Table4Resu
             if labels and any(len(key_form(lab)) > 30 for lab in labels):
                 continue  # a sentence with numbers in it, not a table row
             values.extend(vals)
+    values = fit_width(values, N4)
     if not values:
         return result
     result.found = True
@@ -402,8 +413,8 @@ def read_table2(lines: list[Line], region: tuple[int, int] | None) -> Table2Resu
     if not rows:
         return result
     result.found = True
-    for name, values, _ in rows:
-        columns = _table2_columns(template, name, len(values))
+    for name, raw_values, _ in rows:
+        values, columns = _fit_table2_row(template, name, raw_values)
         if columns is None:
             raw = " ".join(clean_cell(v.raw) for v in values)
             result.flags.append(
@@ -422,13 +433,18 @@ def read_table2(lines: list[Line], region: tuple[int, int] | None) -> Table2Resu
     return result
 
 
-def _table2_columns(template: str | None, name: str, count: int) -> tuple[str, ...] | None:
+def _fit_table2_row(
+    template: str | None, name: str, values: list[CellValue]
+) -> tuple[list[CellValue], tuple[str, ...] | None]:
+    """The row's cells and column labels: the detected template's layout first (blank padding
+    trimmed), else the other template's where the cell count fits it (real reports mix them)."""
     preferred = [template] if template else []
-    for tpl in [*preferred, TEMPLATE_2019, TEMPLATE_2021]:
+    for tpl in dict.fromkeys([*preferred, TEMPLATE_2019, TEMPLATE_2021]):
         cols = TABLE2_COLUMNS[tpl]
-        key = name
+        key = name if name in cols else {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}.get(name, name)
         if key not in cols:
-            key = {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}.get(name, name)
-        if key in cols and len(cols[key]) == count:
-            return cols[key]
-    return None
+            continue
+        fitted = fit_width(values, len(cols[key]))
+        if len(fitted) == len(cols[key]):
+            return fitted, cols[key]
+    return values, None

@@ -306,7 +306,7 @@ class ReportsSpider(scrapy.Spider):
             yield self._page_item(response, request.meta.get("role", "other"))
         elif isinstance(exc, RedirectLoop):
             kind, message = "redirect_loop", str(exc)
-        elif isinstance(exc, (TimeoutError, TCPTimedOutError)):
+        elif isinstance(exc, (TimeoutError, TCPTimedOutError)) or "timeout" in type(exc).__name__.lower():
             kind, message = "timeout", str(exc) or "timed out"
         elif isinstance(exc, DNSLookupError):
             kind, message = "dns", str(exc)
