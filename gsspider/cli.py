@@ -13,8 +13,15 @@ from parsers.records import Report
 
 #: Exit status when at least one input could not be read as a report.
 EXIT_UNREADABLE = 2
-UNREADABLE_FLAGS = ("empty_document", "binary_input", "not_a_report", "parser_error", "unreadable_document",
-                    "unsupported_document", "image_only")
+UNREADABLE_FLAGS = (
+    "empty_document",
+    "binary_input",
+    "not_a_report",
+    "parser_error",
+    "unreadable_document",
+    "unsupported_document",
+    "image_only",
+)
 
 
 def _read_input(source: str, timeout: float = 30.0) -> tuple[bytes, str | None, str | None]:
@@ -23,7 +30,7 @@ def _read_input(source: str, timeout: float = 30.0) -> tuple[bytes, str | None, 
         import urllib.request
 
         req = urllib.request.Request(source, headers={"User-Agent": "gsspider (+parse)"})
-        with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - the user names the URL
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             return resp.read(50 * 1024 * 1024), source, resp.headers.get("Content-Type")
     path = Path(source)
     return path.read_bytes(), None, None

@@ -50,9 +50,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         urls = [site.base_url for site in portal.sites]
         hosts = [u.split("//", 1)[1].rstrip("/") for u in urls]
         print(f"demo portal: {len(urls)} sites on 127.0.0.1; crawling into {args.db}", file=sys.stderr)
-        overrides = {"GSSPIDER_ALLOW_PRIVATE_HOSTS": hosts, "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
-                     "DOWNLOAD_TIMEOUT": 5, "LOG_LEVEL": "WARNING" if not args.verbose else "INFO",
-                     "GSSPIDER_PROGRESS_INTERVAL": 2.0}
+        overrides = {
+            "GSSPIDER_ALLOW_PRIVATE_HOSTS": hosts,
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": False,
+            "DOWNLOAD_TIMEOUT": 5,
+            "LOG_LEVEL": "WARNING" if not args.verbose else "INFO",
+            "GSSPIDER_PROGRESS_INTERVAL": 2.0,
+        }
         stats = run_crawl(urls, db=args.db, settings=overrides)
         truth = portal.ground_truth()
     data = summary(args.db)
@@ -64,9 +69,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
     found = {r["url"] for r in db.query("SELECT url FROM reports WHERE is_report = 1")}
     db.close()
     expected = {t["url"] for t in truth}
-    print(f"ground truth: {len(expected)} reports; found {len(expected & found)}; "
-          f"missed {len(expected - found)}; extra {len(found - expected)}; "
-          f"requests {stats.get('downloader/request_count', 0)}")
+    print(
+        f"ground truth: {len(expected)} reports; found {len(expected & found)}; "
+        f"missed {len(expected - found)}; extra {len(found - expected)}; "
+        f"requests {stats.get('downloader/request_count', 0)}"
+    )
     return 0 if expected <= found else 1
 
 
@@ -101,9 +108,16 @@ def cmd_sites(args: argparse.Namespace) -> int:
     entries = load_registry(args.sites)
     if args.action == "list":
         for e in entries:
-            hints = ", ".join(f"{k}={v}" for k, v in (("family", e.family), ("budget", e.budget),
-                                                     ("freshness_days", e.freshness_days),
-                                                     ("render", e.render or None)) if v)
+            hints = ", ".join(
+                f"{k}={v}"
+                for k, v in (
+                    ("family", e.family),
+                    ("budget", e.budget),
+                    ("freshness_days", e.freshness_days),
+                    ("render", e.render or None),
+                )
+                if v
+            )
             print(f"{e.url}\t{e.name}\t{hints}")
         print(f"{len(entries)} sites in {args.sites}", file=sys.stderr)
         return 0
@@ -118,8 +132,15 @@ def cmd_sites(args: argparse.Namespace) -> int:
                 return 2
             if url in known:
                 continue
-            entries.append(SiteEntry(url=url, name=args.name or "", family=args.family or "",
-                                     budget=args.budget, render=args.render))
+            entries.append(
+                SiteEntry(
+                    url=url,
+                    name=args.name or "",
+                    family=args.family or "",
+                    budget=args.budget,
+                    render=args.render,
+                )
+            )
             known.add(url)
             added += 1
         save_registry(args.sites, entries)
@@ -141,7 +162,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
     return 2
 
 
-def register(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
+def register(sub) -> None:
     p = sub.add_parser("crawl", help="crawl portals from their home pages into SQLite")
     p.add_argument("urls", nargs="*", metavar="URL")
     p.add_argument("--sites", help=f"site registry CSV (default {DEFAULT_SITES} when no URL is given)")

@@ -24,8 +24,14 @@ def make_settings(db: str | Path | None = None, **overrides: Any) -> Settings:
     return s
 
 
-def run_crawl(urls: list[str] | None = None, *, db: str | Path, sites: str | None = None,
-              settings: dict[str, Any] | None = None, spider_kwargs: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_crawl(
+    urls: list[str] | None = None,
+    *,
+    db: str | Path,
+    sites: str | None = None,
+    settings: dict[str, Any] | None = None,
+    spider_kwargs: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """Crawl in this process (blocking) and return Scrapy's final stats.
 
     Twisted's reactor starts once per process: call this once, or run it in a subprocess.
@@ -41,8 +47,12 @@ def run_crawl(urls: list[str] | None = None, *, db: str | Path, sites: str | Non
 def summary(db_path: str | Path) -> dict[str, Any]:
     db = storage.open_db(db_path)
     out: dict[str, Any] = {"sites": {}}
-    per_site: dict[str, dict[str, Any]] = defaultdict(lambda: {"years": defaultdict(int), "reports": 0, "errors": {}})
-    for row in db.query("SELECT site, report_year, count(*) AS n FROM reports WHERE is_report = 1 GROUP BY site, report_year"):
+    per_site: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {"years": defaultdict(int), "reports": 0, "errors": {}}
+    )
+    for row in db.query(
+        "SELECT site, report_year, count(*) AS n FROM reports WHERE is_report = 1 GROUP BY site, report_year"
+    ):
         s = per_site[row["site"]]
         s["years"][row["report_year"]] += row["n"]
         s["reports"] += row["n"]
@@ -64,7 +74,9 @@ def summary(db_path: str | Path) -> dict[str, Any]:
             "pages": s.get("pages"),
         }
     out["reports"] = sum(s["reports"] for s in out["sites"].values())
-    out["checks_failed_reports"] = db.execute("SELECT count(*) FROM reports WHERE checks_failed > 0").fetchone()[0]
+    out["checks_failed_reports"] = db.execute(
+        "SELECT count(*) FROM reports WHERE checks_failed > 0"
+    ).fetchone()[0]
     db.close()
     return out
 

@@ -21,7 +21,15 @@ OTHER = "other"
 
 _SECTION_WORDS = ("政府信息公开", "信息公开", "政务公开", "公开目录", "信息公开目录")
 _SECTION_URL_RE = re.compile(r"(xxgk|zwgk|gkml|zfxxgk|govinfo|openness|xxgkml|public)", re.I)
-_COLUMN_WORDS = ("政府信息公开年报", "信息公开年报", "政务公开年报", "信息公开年度报告", "年度报告", "工作年报", "年报")
+_COLUMN_WORDS = (
+    "政府信息公开年报",
+    "信息公开年报",
+    "政务公开年报",
+    "信息公开年度报告",
+    "年度报告",
+    "工作年报",
+    "年报",
+)
 _COLUMN_URL_RE = re.compile(r"(ndbg|gknb|xxgknb|zwgknb|nianbao|annual|ndgzbg)", re.I)
 _COLUMN_NEGATIVE = ("统计年报", "统计", "决算", "预算", "财务", "审计", "企业年报", "年报公示")
 #: 信息公开 pages that never lead to reports: the guide, rules, the application form.

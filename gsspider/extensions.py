@@ -28,8 +28,10 @@ class CrawlProgress:
     def line(self) -> str:
         get = self.stats.get_value
         errors = sum(v for k, v in self.stats.get_stats().items() if k.startswith("gsspider/errors/"))
-        return (f"gsspider: {get('response_received_count', 0)} pages, {get('gsspider/reports', 0)} reports, "
-                f"{errors} errors")
+        return (
+            f"gsspider: {get('response_received_count', 0)} pages, {get('gsspider/reports', 0)} reports, "
+            f"{errors} errors"
+        )
 
     def spider_opened(self, spider):
         self.task = task.LoopingCall(lambda: print(self.line(), file=sys.stderr, flush=True))

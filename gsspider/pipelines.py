@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
+from datetime import UTC
 
 from scrapy.exceptions import NotConfigured
 
@@ -33,30 +34,45 @@ class SQLitePipeline:
         if self.db is not None:
             spider = spider or getattr(self.crawler, "spider", None)
             for state in getattr(spider, "sites", {}).values():
-                storage.store_site(self.db, {
-                    "url": state.entry.url, "name": state.entry.name, "family": state.entry.family,
-                    "status": "blocked" if state.blocked else ("ok" if state.reports else "no_reports"),
-                    "reason": state.blocked, "last_crawled": _now(), "pages": state.requests,
-                    "reports": state.reports, "errors": state.errors,
-                })
+                storage.store_site(
+                    self.db,
+                    {
+                        "url": state.entry.url,
+                        "name": state.entry.name,
+                        "family": state.entry.family,
+                        "status": "blocked" if state.blocked else ("ok" if state.reports else "no_reports"),
+                        "reason": state.blocked,
+                        "last_crawled": _now(),
+                        "pages": state.requests,
+                        "reports": state.reports,
+                        "errors": state.errors,
+                    },
+                )
             self.db.close()
 
     def process_item(self, item, spider=None):
         db = self.db
         if isinstance(item, ReportItem):
-            storage.store_report(db, item.report, url=item.url, site=item.site, fetched_at=item.fetched_at,
-                                 attachment_of=item.attachment_of)
+            storage.store_report(
+                db,
+                item.report,
+                url=item.url,
+                site=item.site,
+                fetched_at=item.fetched_at,
+                attachment_of=item.attachment_of,
+            )
         elif isinstance(item, PageItem):
             storage.store_page(db, asdict(item))
         elif isinstance(item, ErrorItem):
             storage.store_error(db, asdict(item))
         elif isinstance(item, SiteItem):
-            storage.store_site(db, {"url": item.url, "status": item.status, "reason": item.reason,
-                                    "family": item.family})
+            storage.store_site(
+                db, {"url": item.url, "status": item.status, "reason": item.reason, "family": item.family}
+            )
         return item
 
 
 def _now() -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")

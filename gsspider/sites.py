@@ -56,7 +56,7 @@ def load_registry(path: str | Path) -> list[SiteEntry]:
 
 
 def entry_from_row(row: dict[str, str]) -> SiteEntry:
-    def num(name: str, cast=float):  # noqa: ANN001, ANN202
+    def num(name: str, cast=float):
         value = (row.get(name) or "").strip()
         if not value:
             return None

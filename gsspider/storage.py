@@ -23,41 +23,116 @@ migrations = Migrations("gsspider")
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
     db["sites"].create(
-        {"url": str, "name": str, "family": str, "status": str, "reason": str, "last_crawled": str,
-         "pages": int, "reports": int, "errors": int},
-        pk="url", if_not_exists=True,
+        {
+            "url": str,
+            "name": str,
+            "family": str,
+            "status": str,
+            "reason": str,
+            "last_crawled": str,
+            "pages": int,
+            "reports": int,
+            "errors": int,
+        },
+        pk="url",
+        if_not_exists=True,
     )
     db["pages"].create(
-        {"url": str, "site": str, "status": int, "fetched_at": str, "bytes": int, "content_hash": str,
-         "content_type": str, "kind": str, "etag": str, "last_modified": str, "final_url": str, "referer": str},
-        pk="url", if_not_exists=True,
+        {
+            "url": str,
+            "site": str,
+            "status": int,
+            "fetched_at": str,
+            "bytes": int,
+            "content_hash": str,
+            "content_type": str,
+            "kind": str,
+            "etag": str,
+            "last_modified": str,
+            "final_url": str,
+            "referer": str,
+        },
+        pk="url",
+        if_not_exists=True,
     )
     db["reports"].create(
-        {"url": str, "site": str, "title": str, "report_year": int, "publisher": str, "region": str,
-         "region_code": str, "level": str, "template": str, "templates": str, "index_number": str,
-         "issuing_body": str, "written_date": str, "published_date": str, "document_number": str,
-         "text": str, "sections": str, "metadata": str, "flags": str, "checks_failed": int,
-         "is_report": int, "content_hash": str, "fetched_at": str, "parser_version": str,
-         "source_form": str, "encoding": str, "attachment_of": str},
-        pk="url", if_not_exists=True,
+        {
+            "url": str,
+            "site": str,
+            "title": str,
+            "report_year": int,
+            "publisher": str,
+            "region": str,
+            "region_code": str,
+            "level": str,
+            "template": str,
+            "templates": str,
+            "index_number": str,
+            "issuing_body": str,
+            "written_date": str,
+            "published_date": str,
+            "document_number": str,
+            "text": str,
+            "sections": str,
+            "metadata": str,
+            "flags": str,
+            "checks_failed": int,
+            "is_report": int,
+            "content_hash": str,
+            "fetched_at": str,
+            "parser_version": str,
+            "source_form": str,
+            "encoding": str,
+            "attachment_of": str,
+        },
+        pk="url",
+        if_not_exists=True,
     )
     db["cells"].create(
-        {"report_url": str, "table_name": str, "row_key": str, "column_key": str, "value": float,
-         "raw": str, "unit": str, "note": str},
-        pk=("report_url", "table_name", "row_key", "column_key"), if_not_exists=True,
+        {
+            "report_url": str,
+            "table_name": str,
+            "row_key": str,
+            "column_key": str,
+            "value": float,
+            "raw": str,
+            "unit": str,
+            "note": str,
+        },
+        pk=("report_url", "table_name", "row_key", "column_key"),
+        if_not_exists=True,
     )
     db["checks"].create(
-        {"report_url": str, "name": str, "scope": str, "expected": float, "actual": float, "passed": int,
-         "detail": str},
-        pk=("report_url", "name", "scope"), if_not_exists=True,
+        {
+            "report_url": str,
+            "name": str,
+            "scope": str,
+            "expected": float,
+            "actual": float,
+            "passed": int,
+            "detail": str,
+        },
+        pk=("report_url", "name", "scope"),
+        if_not_exists=True,
     )
     db["crawl_errors"].create(
-        {"url": str, "site": str, "error": str, "message": str, "status": int, "first_seen": str,
-         "last_seen": str, "count": int},
-        pk=("url", "error"), if_not_exists=True,
+        {
+            "url": str,
+            "site": str,
+            "error": str,
+            "message": str,
+            "status": int,
+            "first_seen": str,
+            "last_seen": str,
+            "count": int,
+        },
+        pk=("url", "error"),
+        if_not_exists=True,
     )
     # trigram: Chinese has no spaces, so word tokenizers see a whole sentence as one token.
-    db["reports"].enable_fts(["title", "publisher", "text"], create_triggers=True, replace=True, tokenize="trigram")
+    db["reports"].enable_fts(
+        ["title", "publisher", "text"], create_triggers=True, replace=True, tokenize="trigram"
+    )
     db["reports"].create_index(["site"], if_not_exists=True)
     db["reports"].create_index(["report_year"], if_not_exists=True)
     db["pages"].create_index(["site"], if_not_exists=True)
@@ -74,7 +149,9 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
-def report_row(report: Report, *, url: str, site: str, fetched_at: str, attachment_of: str | None = None) -> dict[str, Any]:
+def report_row(
+    report: Report, *, url: str, site: str, fetched_at: str, attachment_of: str | None = None
+) -> dict[str, Any]:
     md = report.metadata
     return {
         "url": url,
@@ -115,42 +192,94 @@ def cell_rows(report: Report, url: str) -> list[dict[str, Any]]:
             c = detail.get(("table3", row_key, col))
             if value is None and c is None:
                 continue
-            rows.append({"report_url": url, "table_name": "table3", "row_key": row_key, "column_key": col,
-                         "value": value, "raw": c.raw if c else None, "unit": None,
-                         "note": c.note if c else ("derived: sum of the three (六) rows" if row_key == "other" else None)})
+            rows.append(
+                {
+                    "report_url": url,
+                    "table_name": "table3",
+                    "row_key": row_key,
+                    "column_key": col,
+                    "value": value,
+                    "raw": c.raw if c else None,
+                    "unit": None,
+                    "note": c.note
+                    if c
+                    else ("derived: sum of the three (六) rows" if row_key == "other" else None),
+                }
+            )
     for key, value in report.table4.items():
         c = detail.get(("table4", key, "value"))
         if value is None and c is None:
             continue
-        rows.append({"report_url": url, "table_name": "table4", "row_key": key, "column_key": "value",
-                     "value": value, "raw": c.raw if c else None, "unit": None, "note": c.note if c else None})
+        rows.append(
+            {
+                "report_url": url,
+                "table_name": "table4",
+                "row_key": key,
+                "column_key": "value",
+                "value": value,
+                "raw": c.raw if c else None,
+                "unit": None,
+                "note": c.note if c else None,
+            }
+        )
     seen: dict[tuple[str, str], int] = {}
     for fact in report.table2:
         col = fact.column or "?"
         n = seen.get((fact.row, col), 0)
         seen[(fact.row, col)] = n + 1
-        rows.append({"report_url": url, "table_name": "table2", "row_key": fact.row,
-                     "column_key": col if n == 0 else f"{col}#{n + 1}", "value": fact.value, "raw": fact.raw,
-                     "unit": fact.unit, "note": fact.item})
+        rows.append(
+            {
+                "report_url": url,
+                "table_name": "table2",
+                "row_key": fact.row,
+                "column_key": col if n == 0 else f"{col}#{n + 1}",
+                "value": fact.value,
+                "raw": fact.raw,
+                "unit": fact.unit,
+                "note": fact.item,
+            }
+        )
     return rows
 
 
 def check_rows(report: Report, url: str) -> list[dict[str, Any]]:
-    return [{"report_url": url, "name": c.name, "scope": c.scope, "expected": c.expected, "actual": c.actual,
-             "passed": None if c.passed is None else int(c.passed), "detail": c.detail} for c in report.checks]
+    return [
+        {
+            "report_url": url,
+            "name": c.name,
+            "scope": c.scope,
+            "expected": c.expected,
+            "actual": c.actual,
+            "passed": None if c.passed is None else int(c.passed),
+            "detail": c.detail,
+        }
+        for c in report.checks
+    ]
 
 
-def store_report(db: sqlite_utils.Database, report: Report, *, url: str, site: str, fetched_at: str,
-                 attachment_of: str | None = None) -> None:
+def store_report(
+    db: sqlite_utils.Database,
+    report: Report,
+    *,
+    url: str,
+    site: str,
+    fetched_at: str,
+    attachment_of: str | None = None,
+) -> None:
     """Replace everything stored for ``url`` with this parse, in one transaction."""
     with db.conn:
-        db["reports"].upsert(report_row(report, url=url, site=site, fetched_at=fetched_at,
-                                        attachment_of=attachment_of), pk="url", alter=True)
+        db["reports"].upsert(
+            report_row(report, url=url, site=site, fetched_at=fetched_at, attachment_of=attachment_of),
+            pk="url",
+            alter=True,
+        )
         db.execute("DELETE FROM cells WHERE report_url = ?", [url])
         db.execute("DELETE FROM checks WHERE report_url = ?", [url])
         cells = cell_rows(report, url)
         if cells:
-            db["cells"].insert_all(cells, pk=("report_url", "table_name", "row_key", "column_key"), replace=True)
+            db["cells"].insert_all(
+                cells, pk=("report_url", "table_name", "row_key", "column_key"), replace=True
+            )
         checks = check_rows(report, url)
         if checks:
             db["checks"].insert_all(checks, pk=("report_url", "name", "scope"), replace=True)
@@ -169,9 +298,18 @@ def store_error(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
             [row["at"], row["message"], row.get("status"), *key],
         )
     else:
-        db["crawl_errors"].insert({"url": row["url"], "site": row["site"], "error": row["error"],
-                                   "message": row["message"], "status": row.get("status"),
-                                   "first_seen": row["at"], "last_seen": row["at"], "count": 1})
+        db["crawl_errors"].insert(
+            {
+                "url": row["url"],
+                "site": row["site"],
+                "error": row["error"],
+                "message": row["message"],
+                "status": row.get("status"),
+                "first_seen": row["at"],
+                "last_seen": row["at"],
+                "count": 1,
+            }
+        )
 
 
 def store_site(db: sqlite_utils.Database, row: dict[str, Any]) -> None:

@@ -52,33 +52,52 @@ TABLE3_OTHER_2021 = ("other_no_correction", "other_no_fee", "other_misc")
 #: Result rows that add up to ``total_processed`` (``other`` stands for the
 #: single 2019 row, or the sum of the three 2021 rows).
 TABLE3_RESULT_ROWS = (
-    ("granted", "partially_granted") + TABLE3_DENIED + TABLE3_UNABLE + TABLE3_NOT_PROCESSED + ("other",)
+    "granted",
+    "partially_granted",
+    *TABLE3_DENIED,
+    *TABLE3_UNABLE,
+    *TABLE3_NOT_PROCESSED,
+    "other",
 )
 
 #: Row order as printed, for each layout of the 其他处理 rows.
 TABLE3_ROWS_SINGLE_OTHER = (
-    ("new_received", "carried_over", "granted", "partially_granted")
-    + TABLE3_DENIED
-    + TABLE3_UNABLE
-    + TABLE3_NOT_PROCESSED
-    + ("other", "total_processed", "carried_forward")
+    "new_received",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    *TABLE3_DENIED,
+    *TABLE3_UNABLE,
+    *TABLE3_NOT_PROCESSED,
+    "other",
+    "total_processed",
+    "carried_forward",
 )
 TABLE3_ROWS_THREE_OTHER = (
-    ("new_received", "carried_over", "granted", "partially_granted")
-    + TABLE3_DENIED
-    + TABLE3_UNABLE
-    + TABLE3_NOT_PROCESSED
-    + TABLE3_OTHER_2021
-    + ("total_processed", "carried_forward")
+    "new_received",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    *TABLE3_DENIED,
+    *TABLE3_UNABLE,
+    *TABLE3_NOT_PROCESSED,
+    *TABLE3_OTHER_2021,
+    "total_processed",
+    "carried_forward",
 )
 #: Every table-3 row key, in output order.
 TABLE3_ROWS = (
-    ("new_received", "carried_over", "granted", "partially_granted")
-    + TABLE3_DENIED
-    + TABLE3_UNABLE
-    + TABLE3_NOT_PROCESSED
-    + TABLE3_OTHER_2021
-    + ("other", "total_processed", "carried_forward")
+    "new_received",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    *TABLE3_DENIED,
+    *TABLE3_UNABLE,
+    *TABLE3_NOT_PROCESSED,
+    *TABLE3_OTHER_2021,
+    "other",
+    "total_processed",
+    "carried_forward",
 )
 
 # --- table 4 -------------------------------------------------------------------

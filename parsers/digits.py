@@ -38,6 +38,15 @@ def _distributions(lengths: Sequence[int], extra: int) -> Iterator[list[int]]:
             yield [k, *tail]
 
 
+def _expand(tokens: Sequence[str], dist: Sequence[int], i: int) -> Iterator[list[str]]:
+    if i == len(tokens):
+        yield []
+        return
+    for cut in _cuts(tokens[i], dist[i] + 1):
+        for rest in _expand(tokens, dist, i + 1):
+            yield cut + rest
+
+
 def split_readings(tokens: Sequence[str], n_cells: int) -> Iterator[list[int]]:
     """All readings of digit ``tokens`` as exactly ``n_cells`` integers."""
     if not tokens or not all(t.isdigit() for t in tokens):
@@ -47,15 +56,7 @@ def split_readings(tokens: Sequence[str], n_cells: int) -> Iterator[list[int]]:
         return
     produced = 0
     for dist in _distributions([len(t) for t in tokens], extra):
-        def expand(i: int) -> Iterator[list[str]]:
-            if i == len(tokens):
-                yield []
-                return
-            for cut in _cuts(tokens[i], dist[i] + 1):
-                for rest in expand(i + 1):
-                    yield cut + rest
-
-        for parts in expand(0):
+        for parts in _expand(tokens, dist, 0):
             produced += 1
             if produced > MAX_CANDIDATES:
                 return

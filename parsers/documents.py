@@ -54,10 +54,14 @@ def extract_document(data: bytes, kind: str) -> Document:
             return _pdf(data)
         if kind == "docx":
             return _docx(data)
-    except Exception as exc:  # noqa: BLE001 - a broken file is reported, never raised
-        return Document(kind, None, [(FLAG_UNREADABLE_DOCUMENT, f"{kind} could not be read: {type(exc).__name__}: {exc}")])
+    except Exception as exc:
+        return Document(
+            kind, None, [(FLAG_UNREADABLE_DOCUMENT, f"{kind} could not be read: {type(exc).__name__}: {exc}")]
+        )
     return Document(
-        kind, None, [(FLAG_UNSUPPORTED_DOCUMENT, f"{kind} documents are not read yet (DOC/WPS/XLS need conversion)")]
+        kind,
+        None,
+        [(FLAG_UNSUPPORTED_DOCUMENT, f"{kind} documents are not read yet (DOC/WPS/XLS need conversion)")],
     )
 
 
@@ -75,7 +79,9 @@ def _pdf(data: bytes) -> Document:
     text = "\n".join(t.rstrip() for t in texts)
     doc = Document("pdf", text, pages=n)
     if len("".join(text.split())) < 20 * max(1, min(n, 3)):
-        doc.flags.append((FLAG_IMAGE_ONLY, f"PDF of {n} page(s) with {images} image(s) carries no text layer"))
+        doc.flags.append(
+            (FLAG_IMAGE_ONLY, f"PDF of {n} page(s) with {images} image(s) carries no text layer")
+        )
         doc.flags.append((FLAG_NEEDS_OCR, "the report is a scan: its numbers need OCR"))
         doc.text = None
     if n > MAX_PDF_PAGES:
@@ -88,7 +94,9 @@ def _docx(data: bytes) -> Document:
         total = sum(i.file_size for i in zf.infolist())
         if total > MAX_UNZIPPED_BYTES or total > MAX_ZIP_RATIO * max(len(data), 1):
             return Document(
-                "docx", None, [(FLAG_UNREADABLE_DOCUMENT, f"DOCX expands to {total} bytes: refused as a zip bomb")]
+                "docx",
+                None,
+                [(FLAG_UNREADABLE_DOCUMENT, f"DOCX expands to {total} bytes: refused as a zip bomb")],
             )
     import docx  # python-docx
     from docx.table import Table

@@ -7,14 +7,12 @@ holds other tables is layout, and is walked as blocks.
 
 from __future__ import annotations
 
-from lxml import etree
-
 from .stream import Line, split_text_line
 from .values import is_blank
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 "
-    "h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr ul center".split()
+    "h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr td th ul center".split()
 )
 SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "object", "select", "button"))
 
@@ -119,18 +117,3 @@ def element_to_lines(root) -> list[Line]:
     buf.append("\n")
     flush()
     return lines
-
-
-def parse_html(text: str):
-    """lxml root for any string; None where there is nothing to parse."""
-    from lxml import html as lxml_html
-
-    if not text or not text.strip():
-        return None
-    try:
-        return lxml_html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
-        try:
-            return lxml_html.fragment_fromstring(text, create_parent="div")
-        except (etree.ParserError, ValueError):
-            return None

@@ -13,8 +13,20 @@ _NOT_REPORT_RE = re.compile(
     r"关于做好|关于开展|编制|报送|通知|统计年报|统计公报|决算|预算|报表|年鉴|征求意见|解读|图解|一图读懂|问答|审计|召开|培训|会议|部署|工作要点"
 )
 _YEAR_IN_TITLE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "一": "1", "二": "2", "三": "3", "四": "4", "五": "5",
-              "六": "6", "七": "7", "八": "8", "九": "9"}
+_CN_DIGITS = {
+    "〇": "0",
+    "○": "0",
+    "零": "0",
+    "一": "1",
+    "二": "2",
+    "三": "3",
+    "四": "4",
+    "五": "5",
+    "六": "6",
+    "七": "7",
+    "八": "8",
+    "九": "9",
+}
 _CN_YEAR_RE = re.compile("([〇○零一二三四五六七八九]{4})年")
 _PERIOD_RE = re.compile(r"统计期限.{0,6}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _ANY_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -48,7 +60,12 @@ def find_title(lines: list[str], page_title: str | None = None) -> str | None:
         if len(k) <= 70 and _STRONG_TITLE_RE.search(k):
             prev = head[i - 1] if i else ""
             # A layout title whose body name sits on the line above the year.
-            if re.match(r"^(?:19|20)\d{2}年", k) and prev and len(prev) <= 24 and re.fullmatch(rf"[{_HAN}（）()]+", prev):
+            if (
+                re.match(r"^(?:19|20)\d{2}年", k)
+                and prev
+                and len(prev) <= 24
+                and re.fullmatch(rf"[{_HAN}（）()]+", prev)
+            ):
                 return prev + k
             return k
     for i in range(len(head)):  # a title broken over two or three layout lines
@@ -110,7 +127,11 @@ def qualify_publisher(publisher: str, text: str) -> str:
             name = stem[-2:]
             if len(stem) >= 3 and stem[-3] not in _FUNCTION_CHARS and re.match(rf"[{_HAN}]", stem[-3]):
                 name = stem[-3:]
-            if len(name) == 2 and all(re.match(rf"[{_HAN}]", c) for c in name) and name[0] not in _FUNCTION_CHARS:
+            if (
+                len(name) == 2
+                and all(re.match(rf"[{_HAN}]", c) for c in name)
+                and name[0] not in _FUNCTION_CHARS
+            ):
                 counts[name + suffix] += 1
             elif len(name) == 3 and all(re.match(rf"[{_HAN}]", c) for c in name):
                 counts[name + suffix] += 1
@@ -161,7 +182,9 @@ def level_of(publisher: str | None) -> str:
     p = publisher
     if "街道" in p and (p.endswith("办事处") or p.endswith("街道")):
         return "street"
-    if re.search(r"(办公室|办公厅|局|委员会|委|办|中心|厅|署|队|所|院|会|站|处|部)$", p) and not p.endswith("人民政府"):
+    if re.search(r"(办公室|办公厅|局|委员会|委|办|中心|厅|署|队|所|院|会|站|处|部)$", p) and not p.endswith(
+        "人民政府"
+    ):
         return "department"
     place = re.sub(r"(人民政府|政府)$", "", p)
     if place.endswith(("镇", "乡", "苏木")):

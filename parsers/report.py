@@ -41,8 +41,16 @@ from .stream import Line, detect_text_form, text_to_lines
 from .tables import find_regions, read_table2, read_table3, read_table4
 from .text import key_form, normalize_text
 
-_HTML_SNIFF_RE = re.compile(r"<\s*(html|body|table|tr|td|p|div|br|span|meta|head|title|section|article)\b", re.I)
-_PRE2019_MARKERS = ("政府信息公开情况统计", "主动公开政府信息数", "收到申请公开事项", "回应公众关注热点", "依申请公开政府信息情况")
+_HTML_SNIFF_RE = re.compile(
+    r"<\s*(html|body|table|tr|td|p|div|br|span|meta|head|title|section|article)\b", re.I
+)
+_PRE2019_MARKERS = (
+    "政府信息公开情况统计",
+    "主动公开政府信息数",
+    "收到申请公开事项",
+    "回应公众关注热点",
+    "依申请公开政府信息情况",
+)
 
 
 def looks_like_html(text: str) -> bool:
@@ -75,7 +83,7 @@ def decode_text(data: bytes, declared: str | None = None) -> tuple[str, str]:
         best = from_bytes(data).best()
         if best is not None:
             return str(best), best.encoding
-    except Exception:  # noqa: BLE001 - detection is best effort; we still decode below
+    except Exception:
         pass
     return data.decode("utf-8", "replace"), "utf-8"
 
@@ -99,13 +107,15 @@ def parse_report(
     report = Report(url=url, parser_version=__version__)
     try:
         _parse(report, body, url, content_type, encoding)
-    except Exception as exc:  # noqa: BLE001 - bad input must never crash a crawl
+    except Exception as exc:
         report.flag("parser_error", f"parser failed: {type(exc).__name__}: {exc}")
         report.is_report = False
     return report
 
 
-def _parse(report: Report, body: bytes | str, url: str | None, content_type: str | None, encoding: str | None) -> None:
+def _parse(
+    report: Report, body: bytes | str, url: str | None, content_type: str | None, encoding: str | None
+) -> None:
     if isinstance(body, (bytes, bytearray, memoryview)):
         data = bytes(body)
         report.content_hash = hashlib.sha256(data).hexdigest()
@@ -157,16 +167,17 @@ def _empty(report: Report) -> None:
 
 
 def _parse_html(report: Report, text: str, url: str | None) -> None:
-    from .html import find_content
-    from .htmlstream import element_to_lines, parse_html
+    from .html import find_content, parse_html
+    from .htmlstream import element_to_lines
     from .metadata import read_metadata
 
     root = parse_html(text)
-    if root is None:
-        _empty(report)
-        return
     metadata = read_metadata(root, url=url)
     container = find_content(root)
+    # A container inside a table (the densest <tbody> of a fragment) would lose the table's rows.
+    for anc in [container, *container.iterancestors()]:
+        if isinstance(anc.tag, str) and anc.tag.lower() == "table":
+            container = anc.getparent() if anc.getparent() is not None else anc
     lines = element_to_lines(container)
     body_text = _body_text(container, lines)
     if not any(line.cells for line in lines):
@@ -194,15 +205,19 @@ def _body_text(container, lines: list[Line]) -> str:
             favor_recall=True,
             deduplicate=False,
         )
-    except Exception:  # noqa: BLE001 - trafilatura is best effort; the line text is the fallback
+    except Exception:
         extracted = None
-    own = "\n".join(" | ".join(c for c in line.cells) if line.table is not None else line.text for line in lines)
+    own = "\n".join(
+        " | ".join(c for c in line.cells) if line.table is not None else line.text for line in lines
+    )
     if extracted and len(extracted) >= 0.5 * len(own.replace(" | ", "")):
         return extracted
     return own
 
 
-def _parse_text(report: Report, text: str, metadata: Metadata | None, form: str | None = None, url: str | None = None) -> None:
+def _parse_text(
+    report: Report, text: str, metadata: Metadata | None, form: str | None = None, url: str | None = None
+) -> None:
     from .metadata import read_metadata
 
     lines = text_to_lines(text)
@@ -290,7 +305,12 @@ def _fill(report: Report, lines: list[Line], body_text: str, metadata: Metadata,
         report.flag(FLAG_CHECKS_FAILED, f"{len(failed)} checks fail: {', '.join(names[:12])}")
 
     # is it a report at all?
-    titled = bool(title and looks_like_report_title(title) and report.report_year and str(report.report_year) in cn_year_to_digits(title))
+    titled = bool(
+        title
+        and looks_like_report_title(title)
+        and report.report_year
+        and str(report.report_year) in cn_year_to_digits(title)
+    )
     structured = t3.found or t4.found or len({s.key for s in report.sections} - {"unknown"}) >= 4
     notice = bool(title and is_notice_title(title))
     report.is_report = (titled or structured or pre2019) and not (notice and not structured)

@@ -53,7 +53,9 @@ def find_regions(lines: list[Line]) -> Regions:
     last_order = 0
     for i, line in enumerate(lines):
         first = next((c for c in line.cells if c), "")
-        hit = match_section_heading(first) or (match_section_heading(line.text) if len(line.cells) > 1 else None)
+        hit = match_section_heading(first) or (
+            match_section_heading(line.text) if len(line.cells) > 1 else None
+        )
         if hit and hit[2] > last_order and hit[0] not in heads:
             heads[hit[0]] = i
             last_order = hit[2]
@@ -80,7 +82,9 @@ def find_regions(lines: list[Line]) -> Regions:
         end = t3_start if t3_start is not None and t3_start > t2_start else (t4_start or t5 or n)
         regions.table2 = (t2_start, end)
     if t3_start is not None:
-        end = t4_start if t4_start is not None and t4_start > t3_start else (t5 if t5 and t5 > t3_start else n)
+        end = (
+            t4_start if t4_start is not None and t4_start > t3_start else (t5 if t5 and t5 > t3_start else n)
+        )
         regions.table3 = (t3_start, end)
     if t4_start is not None:
         end = t5 if t5 is not None and t5 > t4_start else min(n, t4_start + 80)
@@ -244,7 +248,11 @@ def read_table3(lines: list[Line], region: tuple[int, int] | None) -> Table3Resu
             other[col] = sum(p for p in parts if p is not None) if all(p is not None for p in parts) else None
     if blanks:
         result.flags.append(
-            Flag(FLAG_BLANK_CELLS, f"{len(blanks)} blank table-3 cells kept as null: {', '.join(blanks[:20])}", "table3")
+            Flag(
+                FLAG_BLANK_CELLS,
+                f"{len(blanks)} blank table-3 cells kept as null: {', '.join(blanks[:20])}",
+                "table3",
+            )
         )
     missing = [k for k in order if k not in taken]
     if missing:
@@ -337,27 +345,43 @@ def read_table4(lines: list[Line], region: tuple[int, int] | None) -> Table4Resu
             table[key] = val
             if v.blank:
                 blanks.append(key)
-            result.cells.append(Cell("table4", key, "value", val, clean_cell(v.raw), "blank" if v.blank else None))
+            result.cells.append(
+                Cell("table4", key, "value", val, clean_cell(v.raw), "blank" if v.blank else None)
+            )
         if blanks:
             result.flags.append(
-                Flag(FLAG_BLANK_CELLS, f"{len(blanks)} blank table-4 cells kept as null: {', '.join(blanks)}", "table4")
+                Flag(
+                    FLAG_BLANK_CELLS,
+                    f"{len(blanks)} blank table-4 cells kept as null: {', '.join(blanks)}",
+                    "table4",
+                )
             )
         return result
     if len(values) < N4:
         reading, count = resolve_split(tokens, N4, _table4_identity)
         if reading is not None:
-            result.flags.append(Flag(FLAG_MERGED_DIGITS_SPLIT, f"table 4: '{raw}' read as {reading}", "table4"))
+            result.flags.append(
+                Flag(FLAG_MERGED_DIGITS_SPLIT, f"table 4: '{raw}' read as {reading}", "table4")
+            )
             for key, val in zip(TABLE4_KEYS, reading, strict=True):
                 table[key] = val
                 result.cells.append(Cell("table4", key, "value", val, raw, f"split from '{raw}'"))
             return result
         if count > 1:
             result.flags.append(
-                Flag(FLAG_TABLE4_AMBIGUOUS, f"table 4 has {len(values)} cells with several readings: '{raw}'", "table4")
+                Flag(
+                    FLAG_TABLE4_AMBIGUOUS,
+                    f"table 4 has {len(values)} cells with several readings: '{raw}'",
+                    "table4",
+                )
             )
             return result
     result.flags.append(
-        Flag(FLAG_TABLE4_INCOMPLETE, f"table 4 has {len(values)} cells, expected {N4}; left unread: '{raw}'", "table4")
+        Flag(
+            FLAG_TABLE4_INCOMPLETE,
+            f"table 4 has {len(values)} cells, expected {N4}; left unread: '{raw}'",
+            "table4",
+        )
     )
     return result
 
@@ -421,7 +445,9 @@ def read_table2(lines: list[Line], region: tuple[int, int] | None) -> Table2Resu
                 Flag(FLAG_TABLE2_ROW_INCOMPLETE, f"table 2 row {name} has {len(values)} cells: '{raw}'", name)
             )
             for v in values:
-                result.facts.append(Fact(TABLE2_ITEMS.get(name), name, None, v.value, clean_cell(v.raw), v.unit))
+                result.facts.append(
+                    Fact(TABLE2_ITEMS.get(name), name, None, v.value, clean_cell(v.raw), v.unit)
+                )
             continue
         for col, v in zip(columns, values, strict=True):
             unit = v.unit
@@ -441,7 +467,11 @@ def _fit_table2_row(
     preferred = [template] if template else []
     for tpl in dict.fromkeys([*preferred, TEMPLATE_2019, TEMPLATE_2021]):
         cols = TABLE2_COLUMNS[tpl]
-        key = name if name in cols else {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}.get(name, name)
+        key = (
+            name
+            if name in cols
+            else {"规范性文件": "行政规范性文件", "行政规范性文件": "规范性文件"}.get(name, name)
+        )
         if key not in cols:
             continue
         fitted = fit_width(values, len(cols[key]))

@@ -19,7 +19,9 @@ except Exception:  # pragma: no cover - exercised only on broken installs
     _T2S = None
 
 _SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
-_PUNCT_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff,，.。．、:：;；!！?？\"'“”‘’()（）\[\]【】<>《》〈〉·•\-－—_|｜/／]+")
+_PUNCT_RE = re.compile(
+    r"[\s\u3000\u00a0\u200b\ufeff,，.。．、:：;；!！?？\"'“”‘’()（）\[\]【】<>《》〈〉·•\-－—_|｜/／]+"
+)
 _HAS_HAN_RE = re.compile(r"[\u3400-\u9fff]")
 
 

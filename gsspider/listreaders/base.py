@@ -74,7 +74,9 @@ def generic_items(sel: Selector, base_url: str) -> list[ListItem]:
         if len(text) < 6 or url in seen:
             continue
         seen.add(url)
-        title = (sel.xpath(f'//a[@href and normalize-space(.)="{text}"]/@title').get() if '"' not in text else None)
+        title = (
+            sel.xpath(f'//a[@href and normalize-space(.)="{text}"]/@title').get() if '"' not in text else None
+        )
         items.append(ListItem(url, title if title and len(title) > len(text) else text, iso_date(row_text)))
     return items
 

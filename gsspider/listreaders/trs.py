@@ -33,7 +33,9 @@ def _pager_args(html: str) -> tuple[int, str, str] | None:
         nums = [a for a in args if a.isdigit()]
         words = [a for a in args if a and not a.isdigit()]
         count = int(nums[0]) if nums else None
-        prefix = next((w for w in words if w in ("index", "list") or w.startswith(("index", "list"))), "index")
+        prefix = next(
+            (w for w in words if w in ("index", "list") or w.startswith(("index", "list"))), "index"
+        )
         suffix = next((w for w in words if w in ("html", "htm", "shtml", "jhtml")), "html")
         if count is None:
             m2 = _COUNT_RE.search(html)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from datetime import UTC, datetime
+from typing import ClassVar
+from urllib.parse import urljoin
 
 import scrapy
 from parsel import Selector
@@ -20,7 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from gsspider import discovery
-from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem
+from gsspider.items import ErrorItem, PageItem, ReportItem
 from gsspider.listreaders import read_list
 from gsspider.listreaders.base import anchors
 from gsspider.middlewares import OffsiteRequest, RedirectLoop, host_port
@@ -28,14 +29,15 @@ from gsspider.sites import SiteEntry, load_registry, normalise_url
 from parsers import parse_report
 
 _META_REFRESH_RE = re.compile(
-    rb"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[\"']?[^>]*content\s*=\s*[\"']?\s*\d*\s*;?\s*url\s*=\s*([^\"'>\s]+)", re.I
+    rb"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[\"']?[^>]*content\s*=\s*[\"']?\s*\d*\s*;?\s*url\s*=\s*([^\"'>\s]+)",
+    re.I,
 )
 _SOFT_404_RE = re.compile("页面不存在|页面未找到|找不到该页面|404|已删除|不存在或已")
 _ROLE_NAV = ("home", "section", "department")
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -52,7 +54,8 @@ class SiteState:
 
 class ReportsSpider(scrapy.Spider):
     name = "reports"
-    custom_settings = {"METAREFRESH_ENABLED": False}
+    # Meta refreshes are read by the spider itself, to tell soft 404s from moved pages.
+    custom_settings: ClassVar[dict] = {"METAREFRESH_ENABLED": False}
 
     def __init__(self, urls: str | list[str] | None = None, sites: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,7 +120,9 @@ class ReportsSpider(scrapy.Spider):
                     yield req
 
     # --- requests ------------------------------------------------------------
-    def _request(self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta) -> Request | None:
+    def _request(
+        self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta
+    ) -> Request | None:
         if state.blocked:
             return None
         if state.requests >= (state.entry.budget or self.site_budget):
@@ -138,7 +143,9 @@ class ReportsSpider(scrapy.Spider):
 
     def _page_item(self, response: Response, role: str) -> PageItem:
         return PageItem(
-            url=response.meta.get("redirect_urls", [response.url])[0] if response.meta.get("redirect_urls") else response.url,
+            url=response.meta.get("redirect_urls", [response.url])[0]
+            if response.meta.get("redirect_urls")
+            else response.url,
             site=response.meta["site"],
             status=response.status,
             fetched_at=now(),
@@ -218,10 +225,20 @@ class ReportsSpider(scrapy.Spider):
             if kind == "maybe" and discovery.classify_link(item.title, item.url).kind == discovery.COLUMN:
                 kind = discovery.COLUMN  # "XX局政府信息公开年报": a sub-column, not a report
             if kind in (discovery.REPORT, "maybe"):
-                if req := self._follow(state, item.url, self.parse_article, role="report", depth=depth + 1,
-                                       list_title=item.title, list_date=item.date):
+                if req := self._follow(
+                    state,
+                    item.url,
+                    self.parse_article,
+                    role="report",
+                    depth=depth + 1,
+                    list_title=item.title,
+                    list_date=item.date,
+                ):
                     yield req
-            elif kind == discovery.COLUMN or discovery.classify_link(item.title, item.url).kind == discovery.COLUMN:
+            elif (
+                kind == discovery.COLUMN
+                or discovery.classify_link(item.title, item.url).kind == discovery.COLUMN
+            ):
                 if req := self._follow(state, item.url, self.parse_list, role="column", depth=depth + 1):
                     yield req
             else:
@@ -240,19 +257,35 @@ class ReportsSpider(scrapy.Spider):
             if refresh is not None:
                 yield from refresh
                 return
-        report = parse_report(response.body, url=response.url, content_type=_header(response, b"Content-Type"))
+        report = parse_report(
+            response.body, url=response.url, content_type=_header(response, b"Content-Type")
+        )
         if report.is_report and report.report_year:
             state.reports += 1
             self.crawler.stats.inc_value("gsspider/reports")
-            yield ReportItem(url=response.url, site=state.entry.url, fetched_at=now(), report=report,
-                             attachment_of=response.meta.get("attachment_of"))
+            yield ReportItem(
+                url=response.url,
+                site=state.entry.url,
+                fetched_at=now(),
+                report=report,
+                attachment_of=response.meta.get("attachment_of"),
+            )
             return
-        if response.meta.get("list_title") and discovery.classify_list_item(response.meta["list_title"]) == "report":
+        if (
+            response.meta.get("list_title")
+            and discovery.classify_list_item(response.meta["list_title"]) == "report"
+        ):
             # Listed as a report but did not read as one: say so, never drop it silently.
             reasons = "; ".join(f.message for f in report.flags) or "no report content"
             state.errors += 1
-            yield ErrorItem(response.url, state.entry.url, "not_parsed", f"listed as a report but {reasons}", now(),
-                            response.status)
+            yield ErrorItem(
+                response.url,
+                state.entry.url,
+                "not_parsed",
+                f"listed as a report but {reasons}",
+                now(),
+                response.status,
+            )
         self.crawler.stats.inc_value("gsspider/not_reports")
         if isinstance(response, TextResponse) and response.meta.get("role") == "report":
             # Not a report after all: maybe a sub-column listing reports.
@@ -262,13 +295,25 @@ class ReportsSpider(scrapy.Spider):
         """A truncated or broken page is recorded; its content is still used."""
         body = response.body
         ctype = (_header(response, b"Content-Type") or "").lower()
-        if "html" in ctype and body.lstrip()[:200].lower().find(b"<html") != -1 and b"</html>" not in body[-2048:].lower():
+        if (
+            "html" in ctype
+            and body.lstrip()[:200].lower().find(b"<html") != -1
+            and b"</html>" not in body[-2048:].lower()
+        ):
             state.errors += 1
             self.crawler.stats.inc_value("gsspider/errors/malformed")
-            yield ErrorItem(response.url, state.entry.url, "malformed",
-                            "HTML ends before </html> (truncated page); read as far as it goes", now(), response.status)
+            yield ErrorItem(
+                response.url,
+                state.entry.url,
+                "malformed",
+                "HTML ends before </html> (truncated page); read as far as it goes",
+                now(),
+                response.status,
+            )
 
-    def _follow(self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta) -> Request | None:
+    def _follow(
+        self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta
+    ) -> Request | None:
         url = url.split("#")[0]
         if self.site_for(url) is not state:
             self.crawler.stats.inc_value("gsspider/offsite_links_skipped")
@@ -282,11 +327,20 @@ class ReportsSpider(scrapy.Spider):
         text = " ".join(Selector(text=response.text).xpath("//body//text()").getall())
         if len(text.strip()) < 400 and _SOFT_404_RE.search(text):
             state.errors += 1
-            return [ErrorItem(response.url, state.entry.url, "soft_404",
-                              "page answers 200 but says it does not exist (meta refresh)", now(), response.status)]
+            return [
+                ErrorItem(
+                    response.url,
+                    state.entry.url,
+                    "soft_404",
+                    "page answers 200 but says it does not exist (meta refresh)",
+                    now(),
+                    response.status,
+                )
+            ]
         target = urljoin(response.url, m.group(1).decode("latin-1").strip("'\""))
         callback = {"report": self.parse_article, "list": self.parse_list, "column": self.parse_list}.get(
-            response.meta["role"], self.parse_nav)
+            response.meta["role"], self.parse_nav
+        )
         req = self._follow(state, target, callback, role=response.meta["role"], depth=response.meta["depth"])
         return [req] if req else []
 

@@ -1,0 +1,88 @@
+"""Crawl a generated portal set and compare with the minimum requests and a breadth-first baseline.
+
+    python bench/crawl.py [--sites 50] [--reports-per-site 20] [--seed 0] [--no-baseline]
+
+Prints requests issued vs. the minimum needed (home + section + navigation + list pages + report
+pages), recall against the portal's ground truth, pages/s and peak memory, for gsspider and for a
+plain breadth-first Scrapy CrawlSpider over the same sites.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gsspider.portal import TestPortal  # noqa: E402
+
+
+def run_worker(kind: str, urls: list[str], tmp: Path, extra: list[str]) -> dict:
+    urls_file = tmp / "urls.txt"
+    urls_file.write_text("\n".join(urls))
+    db = tmp / f"{kind}.db"
+    stats = tmp / f"{kind}.json"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "_worker.py"), kind, str(urls_file), str(db), str(stats),
+                    *extra], check=True, timeout=3600)
+    data = json.loads(stats.read_text())
+    data["db"] = str(db)
+    return data
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sites", type=int, default=50)
+    ap.add_argument("--reports-per-site", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
+    args = ap.parse_args()
+
+    with TestPortal(n_sites=args.sites, reports_per_site=args.reports_per_site, seed=args.seed, slow_seconds=0.0) as portal, \
+            tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        urls = [s.base_url for s in portal.sites]
+        truth = {t["url"] for t in portal.ground_truth()}
+        minimum = sum(v["total"] for k, v in portal.minimum_requests().items() if isinstance(v, dict))
+        families: dict[str, int] = {}
+        for s in portal.sites:
+            families[s.kind] = families.get(s.kind, 0) + 1
+        print(f"portal: {len(urls)} sites ({', '.join(f'{k} {v}' for k, v in sorted(families.items()))}), "
+              f"{len(truth)} reports, minimum requests {minimum}")
+
+        ours = run_worker("gsspider", urls, tmp, args.set)
+        con = sqlite3.connect(ours["db"])
+        found = {r[0] for r in con.execute("SELECT url FROM reports WHERE is_report = 1")}
+        con.close()
+        req = ours.get("downloader/request_count", 0)
+        robots = ours.get("robotstxt/request_count", 0)
+        pages = ours.get("response_received_count", 0)
+        print("\ngsspider (generic spider, scored links, list readers)")
+        print(f"  requests        {req} (incl. {robots} robots.txt)  = {req / minimum:.2f}x minimum "
+              f"({(req - robots) / minimum:.2f}x without robots.txt)")
+        print(f"  recall          {len(found & truth)}/{len(truth)} = {len(found & truth) / len(truth):.1%}; "
+              f"non-reports stored: {len(found - truth)}")
+        print(f"  pages/s         {pages / ours['elapsed']:.1f}  ({pages} pages in {ours['elapsed']:.1f} s)")
+        print(f"  peak memory     {ours['maxrss_kb'] / 1024:.0f} MiB (max RSS of the crawl process)")
+
+        if not args.no_baseline:
+            base = run_worker("baseline", urls, tmp, args.set)
+            fetched = set(base.get("fetched_urls", []))
+            breq = base.get("downloader/request_count", 0)
+            bpages = base.get("response_received_count", 0)
+            print("\nbaseline (breadth-first CrawlSpider, every in-site link)")
+            print(f"  requests        {breq} = {breq / minimum:.2f}x minimum; gsspider uses {breq / max(req, 1):.1f}x fewer")
+            print(f"  recall          {len(fetched & truth)}/{len(truth)} = {len(fetched & truth) / len(truth):.1%} "
+                  "(report pages it fetched at all)")
+            print(f"  pages/s         {bpages / base['elapsed']:.1f}  ({bpages} pages in {base['elapsed']:.1f} s)")
+            print(f"  peak memory     {base['maxrss_kb'] / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
