@@ -39,10 +39,8 @@ def split_text_line(raw: str) -> Line | None:
         cells = [c.strip() for c in line.split("|")]
         if not any(cells):
             return None
-        # Trailing empty cells may be padding (merged header cells) or real blanks; the table
-        # readers trim them to the table's width, so they are kept here.
-        if line.startswith("|"):
-            cells = cells[1:]
+        # Leading and trailing empty cells may be padding ("| a | b |", merged header cells) or
+        # real blanks; the table readers trim them to the table's width, so all are kept here.
         return Line(cells, blanks_meaningful=True)
     line = _BULLET_RE.sub("", line)
     cells: list[str] = []

@@ -121,11 +121,12 @@ def _split_line(line: Line) -> tuple[list[str], list[CellValue]]:
             labels.append(cell)
             values = []  # values before a label are not this row's cells
         elif v is not None:
-            if v.blank and not line.blanks_meaningful:
-                continue
+            if v.blank and not line.blanks_meaningful and not cell.strip():
+                continue  # empty space in layout text is no cell; an explicit "—" is one
             values.append(v)
-    if values and all(v.blank for v in values):
-        # A row of nothing but empty cells carries no reading (e.g. the lost table of seed 002).
+    if values and all(v.blank and not v.raw.strip() for v in values):
+        # A row of nothing but empty cells carries no reading (e.g. the lost table of seed 002);
+        # explicit marks ("—", "/") are still blank cells.
         values = []
     return labels, values
 
@@ -328,7 +329,7 @@ def read_table4(lines: list[Line], region: tuple[int, int] | None) -> Table4Resu
         if match_section_heading(line.text):
             break
         labels, vals = _split_line(line)
-        if vals and any(not v.blank for v in vals):
+        if vals and any(not v.blank or v.raw.strip() for v in vals):
             if labels and any(len(key_form(lab)) > 30 for lab in labels):
                 continue  # a sentence with numbers in it, not a table row
             values.extend(vals)

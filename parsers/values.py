@@ -11,7 +11,7 @@ from .text import to_halfwidth
 BLANK_TOKENS = frozenset({"", "-", "--", "—", "——", "－", "/", "\\", "无", "空", "nbsp", "&nbsp;", "—-", "…"})
 
 _NUMBER_RE = re.compile(
-    r"^(?P<sign>[+\-增减]|增加|减少)?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|亿元|元|件|个|条|项|次|人|%)?$"
+    r"^(?P<sign>[+\-增减]|增加|减少)?\s*(?P<num>\d{1,3}(?:,\d{3}){1,5}(?:\.\d{1,6})?|\d{1,18}(?:\.\d{1,6})?)\s*(?P<unit>万元|亿元|元|件|个|条|项|次|人|%)?$"
 )
 _INT_TOKEN_RE = re.compile(r"^\d+$")
 
