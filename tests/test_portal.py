@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import random
+import re
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ET
+import zipfile
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urljoin
@@ -470,3 +475,484 @@ def test_report_page_markup():
     doc = lxml.html.fromstring(plain)
     assert doc.xpath('//div[@id="zoom"]//table[@class="table4"]')
     assert not doc.xpath('//meta[@name="ArticleTitle"]')
+
+
+# --- bulk -------------------------------------------------------------------------------------------
+
+_COUNT_PAGE = re.compile(r"var countPage = (\d+)")
+_PAGER_EXT = re.compile(r'createPageHTML\([^)]*"index", "(\w+)"\)')
+
+
+def _reachable(running, limit=3000):
+    """Pages answering 200 that a link-following crawler reaches from the home page (TRS pagers
+    expanded from ``countPage``, as a crawler that reads them does)."""
+    origin = running.base_url
+    seen, ok, queue = set(), set(), [running.url("/")]
+    while queue and len(seen) < limit:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        status, headers, body, _ = fetch(url, follow=False)
+        if status != 200 or "html" not in (headers.get_content_type() or ""):
+            continue
+        ok.add(url)
+        text = body.decode(headers.get_content_charset() or "utf-8", errors="replace")
+        links = {urljoin(url, href) for href in lxml.html.fromstring(body).xpath("//a/@href")}
+        count, ext = _COUNT_PAGE.search(text), _PAGER_EXT.search(text)
+        if count and ext:
+            links |= {urljoin(url, f"index_{i}.{ext.group(1)}") for i in range(1, int(count.group(1)))}
+        for link in links:
+            link = link.split("#")[0]
+            if link.startswith(origin + "/") and "/admin/" not in link and link not in seen:
+                queue.append(link)
+    return ok
+
+
+def test_bulk_adds_reachable_pages_and_no_reports():
+    with TestPortal(slow_seconds=0) as plain, TestPortal(slow_seconds=0, bulk=50) as bulky:
+
+        def paths(records):
+            return sorted(r["url"].removeprefix(r["site_url"].rstrip("/")) for r in records)
+
+        assert paths(bulky.ground_truth()) == paths(plain.ground_truth())
+        assert list(bulky.minimum_requests().values()) == list(plain.minimum_requests().values())
+        truth = {r["url"] for r in bulky.ground_truth()}
+        noise = bulky.noise()
+        kinds = Counter(n["kind"] for n in noise)
+        for kind in ("news", "notice", "policy", "proactive", "sitemap", "apply"):
+            assert kinds[kind] >= 1, kind
+        mentions = [n for n in noise if "年度报告" in n["title"] or "年报" in n["title"]]
+        assert {"news", "notice", "policy"} <= {n["kind"] for n in mentions}  # 年报 words in non-reports
+        for small, big in zip(plain.sites, bulky.sites, strict=True):
+            before = {u.removeprefix(small.base_url) for u in _reachable(small)}
+            after = {u.removeprefix(big.base_url) for u in _reachable(big)}
+            added = after - before
+            assert len(added) >= 50, (big.kind, len(before), len(after))
+            bulk_pages = {
+                n["url"].removeprefix(big.base_url) for n in noise if n["site_url"] == big.base_url + "/"
+            }
+            bulk_pages |= {
+                target
+                for column in (*big.site.bulk_columns, *big.site.proactive_columns)
+                for page in column.pages()
+                for target in (page.path, *page.aliases)
+            }
+            assert added <= bulk_pages, sorted(added - bulk_pages)[:5]
+            assert not {big.base_url + path for path in added} & truth
+
+
+def test_bulk_portal_is_cheap_and_stops_promptly():
+    started = time.monotonic()
+    with TestPortal(n_sites=50, reports_per_site=20, slow_seconds=0, bulk=300) as big:
+        assert time.monotonic() - started < 5.0
+        running = big.sites[7]
+        column = running.site.bulk_columns[0]
+        assert len(column.pages()) >= 5
+        for article in column.articles[:: max(1, len(column.articles) // 10)]:
+            status, _, body, _ = fetch(running.url(article.path))
+            assert status == 200 and article.title in body.decode(running.site.charset)
+        assert len(big.noise()) > 50 * 200
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 2.0
+
+
+# --- issue-4 kinds: dynamic list families, attachments, blocked sites ----------------------------
+
+
+def post(url: str, form) -> tuple:
+    data = urllib.parse.urlencode(list(form)).encode()
+    request = urllib.request.Request(url, data=data, method="POST")
+    try:
+        with _OPENER.open(request, timeout=TIMEOUT) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture(scope="module")
+def families():
+    with TestPortal(n_sites=0, families="all", slow_seconds=0) as running:
+        yield running
+
+
+def _site(portal, kind):
+    return next(s for s in portal.sites if s.kind == kind)
+
+
+def _truth(portal, running):
+    return [r for r in portal.ground_truth() if r["site_url"] == running.base_url + "/"]
+
+
+def test_families_are_added_after_the_demo_kinds():
+    kinds = [s.kind for s in build_sites(n_sites=6, families=("hanweb", "blocked"))]
+    assert kinds == [
+        "city",
+        "county",
+        "town",
+        "town-legacy",
+        "town-plain",
+        "street",
+        "hanweb",
+        "ruishu-412",
+        "ruishu-200",
+        "jiasule-521",
+        "waf-403",
+        "gbk-misdeclared",
+    ]
+    with pytest.raises(ValueError):
+        build_sites(families=("nope",))
+
+
+_RECORD_HREF = re.compile(r'<record><!\[CDATA\[\s*<li><a href="([^"]+)" title="([^"]+)"')
+
+
+def test_hanweb_lists_only_in_datastore_and_dataproxy_posts(families):
+    running = _site(families, "hanweb")
+    main = running.site.report_columns()[0]
+    pages = main.pages()
+    assert main.first_page.startswith("/col/col") and len(pages) >= 4  # the static page + >= 3 posts
+    status, _, body, url = fetch(running.url(main.first_page))
+    text = body.decode()
+    assert status == 200 and '<script type="text/xml"><datastore>' in text
+    assert "<nextgroup><![CDATA[" in text and "<recordset>" in text
+    assert not any("/art/" in href for href in _hrefs(url, body))  # items only inside the script
+    assert f"totalRecord: {len(main.articles)}" in text and "perPage:" in text
+    unitid = main.options["unitid"]
+    assert f"'columnid':{main.options['code']}" in text and f"'unitid':{unitid}" in text
+    titles = [title for _, title in _RECORD_HREF.findall(text)]
+    for page in pages[1:]:
+        assert page.method == "POST" and page.path.startswith("/module/web/jpage/dataproxy.jsp?startrecord=")
+        status, headers, answer = post(running.url(page.path), page.form)
+        assert status == 200 and headers.get_content_type() == "text/xml"
+        tree = ET.fromstring(answer)
+        assert tree.findtext("totalrecord") == str(len(main.articles))
+        records = [ET.fromstring("<x>" + r.text + "</x>").find(".//a") for r in tree.iter("record")]
+        titles += [a.get("title") for a in records]
+        assert all(
+            re.fullmatch(r"/art/\d{4}/\d{1,2}/\d{1,2}/art_\d+_\d+\.html", a.get("href")) for a in records
+        )
+    assert titles == [a.title for a in main.articles]
+    assert fetch(running.url(pages[1].path))[0] == 405  # GET is not how the script asks
+    wrong = [(k, "1") if k == "columnid" else (k, v) for k, v in pages[1].form]
+    assert b"<totalrecord>0</totalrecord>" in post(running.url(pages[1].path), wrong)[2]
+    assert any(body for site, target, body in families.request_bodies if target == pages[1].path)
+    # a report page in Hanweb markup
+    report = next(a for a in main.articles if a.is_report and a.attachment is None)
+    text = fetch(running.url(report.path))[2].decode()
+    assert "<!--ZJEG_RSS.content.begin-->" in text and "<!--ZJEG_RSS.content.end-->" in text
+    assert f'<meta name="ArticleTitle" content="{report.title}">' in text and 'name="Maketime"' in text
+
+
+def test_hanweb_broken_answers(families):
+    running = _site(families, "hanweb")
+    second = running.site.report_columns()[1]
+    defects = {page.defect: page for page in second.pages() if page.defect}
+    assert set(defects) == {"invalid_xml", "xxe"}
+    assert all(not a.is_report for page in defects.values() for a in page.items)  # nothing to lose
+    status, _, answer = post(running.url(defects["invalid_xml"].path), defects["invalid_xml"].form)
+    assert status == 200
+    with pytest.raises(ET.ParseError):
+        ET.fromstring(answer)
+    status, _, answer = post(running.url(defects["xxe"].path), defects["xxe"].form)
+    probe = running.url(running.site.xxe_probe_path)
+    assert b'<!ENTITY passwd SYSTEM "file:///etc/passwd">' in answer and probe.encode() in answer
+    import defusedxml.ElementTree as safe_xml
+    from defusedxml import EntitiesForbidden
+
+    with pytest.raises(EntitiesForbidden):
+        safe_xml.fromstring(answer)
+    assert not families.requested(probe)
+    noise = {n["kind"]: n for n in families.noise() if n["site_url"] == running.base_url + "/"}
+    assert noise["xxe"]["method"] == "POST" and noise["xxe_probe"]["url"] == probe
+    assert noise["invalid_xml"]["form"]["columnid"] == str(second.options["code"])
+
+
+def test_hanweb_download_is_a_text_pdf(families):
+    import pdfplumber
+
+    running = _site(families, "hanweb")
+    record = next(r for r in _truth(families, running) if r["format"] == "pdf")
+    assert "/module/download/downfile.jsp?classid=0&filename=" in record["url"]
+    assert record["expected_status"] == "parsed" and record["table3"]
+    status, headers, body, _ = fetch(record["url"])
+    assert status == 200 and headers.get_content_type() == "application/pdf"
+    assert "filename*=UTF-8''" in headers["Content-Disposition"]
+    page_text = fetch(record["attachment_of"])[2].decode()
+    assert html_escape(record["url"].removeprefix(running.base_url)) in page_text
+    with pdfplumber.open(io.BytesIO(body)) as pdf:
+        text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+    assert record["publisher"] in text
+
+
+def html_escape(text: str) -> str:
+    return text.replace("&", "&amp;")
+
+
+def test_trs_api_first_ten_static_rest_from_json(families):
+    running = _site(families, "trs-api")
+    main = running.site.report_columns()[0]
+    pages = main.pages()
+    assert len(pages) >= 3 and main.first_page.endswith("/index.htm")
+    status, _, body, _ = fetch(running.url(main.first_page))
+    text = body.decode()
+    static = lxml.html.fromstring(body).xpath('//ul[@id="docList"]/li/a/@title')
+    assert static == [a.title for a in main.articles[:10]]
+    for needle in (
+        "list2.trsapi.js",
+        "channelid: '229105'",
+        f"classsql: 'chnlid={main.options['chnlid']}'",
+        f"recordCount: '{len(main.articles)}'",
+        "pageSize: 10",
+        "url: '/fjdzapp/search'",
+    ):
+        assert needle in text, needle
+    titles = list(static)
+    for page in pages[1:]:
+        assert page.method == "POST" and page.path == "/fjdzapp/search"
+        status, headers, answer = post(running.url(page.path), page.form)
+        data = json.loads(answer)
+        assert status == 200 and headers.get_content_type() == "application/json"
+        assert data["recordCount"] == len(main.articles) and data["pageCount"] == len(pages)
+        titles += [d["doctitle"] for d in data["data"]]
+        assert all(d["docpuburl"].startswith(running.base_url + main.path) for d in data["data"])
+        assert all(fetch(d["docpuburl"])[0] == 200 for d in data["data"][:2])
+    assert titles == [a.title for a in main.articles]
+    # the same query by GET works too, and a bigger prepage gets more at once
+    query = urllib.parse.urlencode(
+        [(k, "30" if k == "prepage" else "1" if k == "page" else v) for k, v in pages[1].form]
+    )
+    assert len(json.loads(fetch(running.url(f"/fjdzapp/search?{query}"))[2])["data"]) == min(
+        30, len(main.articles)
+    )
+    second = running.site.report_columns()[1]
+    broken = next(page for page in second.pages() if page.defect)
+    assert broken.defect == "invalid_json" and not any(a.is_report for a in broken.items)
+    status, _, answer = post(running.url(broken.path), broken.form)
+    assert status == 200
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(answer)
+
+
+def test_gkmlpt_index_sid_and_json_lists(families):
+    running = _site(families, "gkmlpt")
+    site = running.site
+    status, _, body, _ = fetch(running.url("/"))
+    assert "/gkmlpt/index" in body.decode()
+    status, _, body, _ = fetch(running.url("/gkmlpt/index"))
+    text = body.decode()
+    assert f'window._CONFIG = {{SID: "{site.sid}"' in text
+    main = site.report_columns()[0]
+    assert f'href="/gkmlpt/index#{main.options["code"]}"' in text
+    titles = []
+    for number, page in enumerate(main.pages(), start=1):
+        assert page.path == f"/gkmlpt/api/all/{main.options['code']}?page={number}&sid={site.sid}"
+        status, _, answer, _ = fetch(running.url(page.path))
+        data = json.loads(answer)
+        assert status == 200 and data["total"] == len(main.articles)
+        for article in data["articles"]:
+            assert {"title", "url", "created_at"} <= set(article)
+            assert re.fullmatch(
+                re.escape(running.base_url)
+                + r"/gkmlpt/content/\d+/\d+/post_\d+\.html#"
+                + str(main.options["code"]),
+                article["url"],
+            )
+            titles.append(article["title"])
+    assert titles == [a.title for a in main.articles]
+    assert fetch(running.url(f"/gkmlpt/api/all/{main.options['code']}?page=1&sid=1"))[0] == 400
+    report = _truth(families, running)[0]
+    assert "/gkmlpt/content/" in report["url"] and fetch(report["url"])[0] == 200
+
+
+def _attachment(portal, kind):
+    running = _site(portal, "attachments")
+    for _column, article in running.site.reports():
+        if article.attachment is not None and article.attachment.kind == kind:
+            record = next(r for r in _truth(portal, running) if r["title"] == article.title)
+            return running, article, record
+    raise AssertionError(kind)
+
+
+def test_attachment_truth(families):
+    running = _site(families, "attachments")
+    records = _truth(families, running)
+    by_format = Counter(r["format"] for r in records)
+    assert by_format["pdf"] >= 5 and by_format["docx"] >= 3
+    assert {"doc", "wps", "image_pdf", "image_html"} <= set(by_format)
+    obstacles = {r["obstacle"] for r in records}
+    assert {"expiring_link", "oversized", "truncated", "zip_bomb", "js_bound"} <= obstacles
+    for record in records:
+        if record["attachment_of"]:
+            assert record["attachment_of"].startswith(running.base_url)
+            assert record["url"] != record["attachment_of"]
+        if record["expected_status"] != "parsed":
+            assert record["table3"] is None and record["expected_flags"]
+    minimum = families.minimum_requests()[running.base_url + "/"]
+    assert minimum["attachments"] == sum(1 for r in records if r["attachment_of"])
+    assert minimum["report_pages"] == len(records)
+
+
+def test_attachment_text_pdf_and_docx(families):
+    import docx
+    import pdfplumber
+
+    _, article, record = _attachment(families, "pdf")
+    status, headers, body, _ = fetch(record["url"])
+    assert status == 200 and body.startswith(b"%PDF-") and headers.get_content_type() == "application/pdf"
+    assert urljoin(record["attachment_of"], "./" + record["url"].rsplit("/", 1)[-1]) == record["url"]
+    page = fetch(record["attachment_of"])[2]
+    assert record["url"] in _hrefs(record["attachment_of"], page)
+    with pdfplumber.open(io.BytesIO(body)) as pdf:
+        text = "\n".join(p.extract_text(layout=True) or "" for p in pdf.pages)
+    assert article.title in text.replace(" ", "").replace("\n", "")
+    row = record["table3"]["new_received"]
+    numbers = " ".join(str(row[c]) for c in TABLE3_COLUMNS)
+    line = next(line for line in text.splitlines() if "本年新收" in line)
+    assert re.sub(r"\s+", " ", line.split("数量", 1)[1]).strip() == numbers  # the cells in columns
+
+    _, article, record = _attachment(families, "docx")
+    status, _, body, _ = fetch(record["url"])
+    document = docx.Document(io.BytesIO(body))
+    assert len(document.tables) == 3
+    cells = [[cell.text for cell in row.cells] for row in document.tables[1].rows]
+    label = L.fullwidth(L.TABLE3_ROW_LABELS["granted"])
+    row = next(r for r in cells if label in r)
+    assert row[-7:] == [_expected_text(record["table3"]["granted"][c]) for c in TABLE3_COLUMNS]
+
+
+def test_attachment_unreadable_kinds(families):
+    import pdfplumber
+
+    for kind in ("doc", "wps"):
+        _, _, record = _attachment(families, kind)
+        body = fetch(record["url"])[2]
+        assert body.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1") and record["url"].endswith("." + kind)
+        assert record["expected_flags"] == ["unsupported_document"]
+    _, _, record = _attachment(families, "image_pdf")
+    with pdfplumber.open(io.BytesIO(fetch(record["url"])[2])) as pdf:
+        assert all(not (p.extract_text() or "").strip() and len(p.images) == 1 for p in pdf.pages)
+    assert "needs_ocr" in record["expected_flags"]
+    _, _, record = _attachment(families, "image_html")
+    assert (
+        record["url"].endswith(".html")
+        and "（图片版）" in record["title"]
+        and record["attachment_of"] is None
+    )
+    doc = lxml.html.fromstring(fetch(record["url"])[2])
+    content = doc.xpath('//div[@class="TRS_Editor"]')[0]
+    assert not content.text_content().strip() and len(content.xpath(".//img")) == 2
+    image = urljoin(record["url"], content.xpath(".//img/@src")[0])
+    assert fetch(image)[2].startswith(b"\x89PNG")
+    _, _, record = _attachment(families, "truncated_pdf")
+    body = fetch(record["url"])[2]
+    assert body.startswith(b"%PDF-") and b"%%EOF" not in body
+    with pytest.raises(Exception):  # noqa: B017 - pdfminer raises its own types
+        with pdfplumber.open(io.BytesIO(body)) as pdf:
+            "".join(p.extract_text() or "" for p in pdf.pages)
+    _, _, record = _attachment(families, "zip_bomb")
+    body = fetch(record["url"])[2]
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        inflated = sum(info.file_size for info in archive.infolist())
+    assert len(body) < 1 << 20 and inflated > 256 << 20
+
+
+def test_attachment_obstacles(families):
+    _, _, record = _attachment(families, "js_bound")
+    assert record["expected_flags"] == ["js_bound_attachment"] and record["url"].endswith(".html")
+    body = fetch(record["url"])[2]
+    assert b"viewer.html?file={{qzbFile}}" in body
+    assert record["attachment_url"] not in _hrefs(record["url"], body)
+
+    _, _, record = _attachment(families, "expiring_pdf")
+    assert fetch(record["url"], method="HEAD")[0] == 200  # a HEAD does not use the token up
+    status, _, body, _ = fetch(record["url"])
+    assert status == 200 and body.startswith(b"%PDF-")
+    assert fetch(record["url"])[0] == 403
+
+    _, _, record = _attachment(families, "oversized")
+    status, headers, _, _ = fetch(record["url"], method="HEAD")
+    assert status == 200 and int(headers["Content-Length"]) > 64 << 20
+    with _OPENER.open(record["url"], timeout=TIMEOUT) as response:
+        assert response.read(4096).startswith(b"%PDF-")  # and hang up: nothing else is sent eagerly
+
+
+def test_blocked_sites_answer_every_request(families):
+    expectations = {e["kind"]: e for e in families.site_expectations()}
+    cases = {
+        "ruishu-412": (412, [b"$_ts", b"r='m'"], None),
+        "ruishu-200": (200, [b"$_ts", b"r='m'"], None),
+        "jiasule-521": (
+            521,
+            [b"document.cookie=('_')+('_')+('j')", b"location.href=location.pathname"],
+            "__jsluid_s=",
+        ),
+        "waf-403": (403, ["您的访问被拦截".encode(), b"WAF"], None),
+    }
+    for kind, (status, needles, cookie) in cases.items():
+        running = _site(families, kind)
+        assert expectations[kind]["expected_status"] == "blocked" and expectations[kind]["reason"]
+        assert (
+            not _truth(families, running)
+            and families.minimum_requests()[running.base_url + "/"]["total"] == 1
+        )
+        for path in ("/", "/robots.txt", running.site.section_path):
+            got, headers, body, _ = fetch(running.url(path), follow=False)
+            assert got == status, (kind, path)
+            assert all(needle in body for needle in needles), kind
+            if cookie:
+                assert headers["Set-Cookie"].startswith(cookie)
+    assert expectations["ruishu-412"]["reason"] == "ruishu-412"
+    assert expectations["waf-403"]["reason"] == "waf"
+    assert expectations["gbk-misdeclared"]["expected_status"] == "ok"
+
+
+def test_misdeclared_gbk_site(families):
+    running = _site(families, "gbk-misdeclared")
+    records = _truth(families, running)
+    assert records and all(r["obstacle"] == "misdeclared_charset" for r in records)
+    for url, meta in ((running.url("/"), b"charset=gb2312"), (records[0]["url"], None)):
+        status, headers, body, _ = fetch(url)
+        assert status == 200 and headers.get_content_charset() == "utf-8"
+        with pytest.raises(UnicodeDecodeError):
+            body.decode("utf-8")
+        assert running.site.publisher in body.decode("gbk")
+        assert (meta in body) if meta else (b"charset=" not in body)
+
+
+def test_attachments_are_the_same_bytes_every_run():
+    from gsspider.portal.pages import site_routes
+
+    def files():
+        site = build_sites(n_sites=0, families="attachments")[0]
+        routes = site_routes(site, "http://x")
+        chosen = [
+            a.attachment for _, a in site.reports() if a.attachment and a.attachment.kind in ("pdf", "docx")
+        ]
+        return [routes[attachment.path].body() for attachment in chosen[:2]]
+
+    assert files() == files()
+
+
+def test_importing_the_portal_needs_no_scrapy():
+    import subprocess
+    import sys
+
+    code = "import sys, gsspider.portal; print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "[]"
+
+
+def test_stop_is_prompt_while_a_huge_download_stalls():
+    import socket
+
+    portal = TestPortal(n_sites=0, families="attachments").start()
+    record = next(r for r in portal.ground_truth() if r["obstacle"] == "oversized")
+    parts = urllib.parse.urlsplit(record["url"])
+    with socket.create_connection((parts.hostname, parts.port), timeout=TIMEOUT) as client:
+        client.sendall(f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+        assert client.recv(64).startswith(b"HTTP/1.1 200")
+        time.sleep(0.3)  # the client reads no more: the server's writes fill the socket buffer
+        started = time.monotonic()
+        portal.stop()
+        assert time.monotonic() - started < 2.0

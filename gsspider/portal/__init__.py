@@ -7,8 +7,10 @@ The crawler is developed, tested, demonstrated and benchmarked against it::
         ...
         truth = portal.ground_truth()
 
-``TestPortal(n_sites=50, reports_per_site=20)`` is the benchmark set. :mod:`.render` is the pure
-report renderer behind it, usable on its own. No scrapy here: stdlib ``http.server`` and threads.
+``TestPortal(n_sites=50, reports_per_site=20)`` is the benchmark set; ``bulk=N`` adds about N
+non-report pages per site, ``families=ALL_FAMILIES`` the issue-4 sites (Hanweb, TRS API, gkmlpt,
+attachment-only reports, blocked and mis-declared sites). :mod:`.render` is the pure report renderer
+behind it, usable on its own. No scrapy here: stdlib ``http.server`` and threads.
 """
 
 from .render import (
@@ -25,9 +27,11 @@ from .render import (
     render_table4_pipe,
 )
 from .server import PortalSite, RequestRecord, TestPortal
-from .sites import Site, build_sites
+from .sites import ALL_FAMILIES, FAMILY_GROUPS, Site, build_sites
 
 __all__ = [
+    "ALL_FAMILIES",
+    "FAMILY_GROUPS",
     "PortalSite",
     "ReportSpec",
     "RequestRecord",

@@ -1,4 +1,5 @@
-"""``python -m gsspider.portal [--sites N] [--seed S]``: serve the test portal until Ctrl-C."""
+"""``python -m gsspider.portal [--sites N] [--seed S] [--bulk N] [--families all]``: serve the test
+portal until Ctrl-C."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import time
 
 from .server import TestPortal
+from .sites import ALL_FAMILIES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--slow-seconds", type=float, default=3.0, help="delay of the slow URL; 0 leaves it out"
     )
+    parser.add_argument("--bulk", type=int, default=0, help="extra non-report pages per site (default: 0)")
+    parser.add_argument(
+        "--families",
+        default="",
+        help=f"comma-separated site groups to add after the demo kinds: {', '.join(ALL_FAMILIES)} or all",
+    )
     args = parser.parse_args(argv)
 
     with TestPortal(
@@ -30,13 +38,17 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         reports_per_site=args.reports_per_site,
         slow_seconds=args.slow_seconds,
+        bulk=args.bulk,
+        families=[name for name in args.families.split(",") if name],
     ) as portal:
         minimum = portal.minimum_requests()
         for running in portal.sites:
             site = running.site
+            blocked = f"  blocked: {site.blocked}" if site.blocked else ""
             print(
-                f"{running.base_url}/  {site.kind:<12} {site.name}  "
-                f"reports={len(site.reports())} minimum_requests={minimum[running.base_url + '/']['total']}",
+                f"{running.base_url}/  {site.kind:<15} {site.name}  "
+                f"reports={len(site.report_truth(running.base_url))} "
+                f"minimum_requests={minimum[running.base_url + '/']['total']}{blocked}",
                 flush=True,
             )
         print(

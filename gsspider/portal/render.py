@@ -52,8 +52,9 @@ TEXT_FORMS = ("pipe", "lines")
 #: How a report's body is put into an HTML page: tables as markup, pipe text in ``<pre>``, or
 #: every line of a text form as its own ``<p>``.
 BODY_FORMS = ("html", "pipe-pre", "pipe-p", "lines-p")
-#: Page templates: TRS WCM (body in ``div.TRS_Editor``) or a plain CMS (body in ``div#zoom``).
-PAGE_CMS = ("trs", "plain")
+#: Page templates: TRS WCM (body in ``div.TRS_Editor``), a plain CMS (body in ``div#zoom``) or
+#: Hanweb JCMS (body in ``div#zoom`` between ``<!--ZJEG_RSS.content.begin/end-->``, its meta set).
+PAGE_CMS = ("trs", "plain", "hanweb")
 
 _LINES_INDENT = "      "
 
@@ -334,6 +335,9 @@ def _blocks(spec: ReportSpec) -> list[tuple[str, str | _Grid]]:
     return blocks
 
 
+#: The report as blocks: ("title" | "para" | "heading", text) and ("table", grid), in printed order.
+report_blocks = _blocks
+
 _PRE2019_FILLER = {
     L.PRE2019_HEADINGS[
         1
@@ -400,7 +404,7 @@ class PageChrome:
     nav: tuple[tuple[str, str], ...] = (("/", "首页"),)  # (href, text)
     breadcrumb: tuple[tuple[str, str], ...] = ()  # (href, text) after 首页
     footer_org: str = ""
-    charset: str = "utf-8"
+    charset: str = "utf-8"  # what the page's <meta> declares; "" for no declaration
 
 
 def render_article_page(
@@ -419,18 +423,33 @@ def render_article_page(
     extra_meta: bool = True,
     metadata_block: bool = True,
     time_of_day: str = "09:30",
+    appendix_html: str = "",
+    related_html: str = "",
 ) -> str:
     """A full article page: guideline ``<meta>`` set, 索引号 block, navigation, body, footer.
 
-    ``cms="trs"`` puts the body in ``div.TRS_Editor``, ``"plain"`` in ``div#zoom``.
+    ``cms="trs"`` puts the body in ``div.TRS_Editor``, ``"plain"`` in ``div#zoom``, ``"hanweb"`` in
+    Hanweb's markup. ``appendix_html`` (附件 links) follows the body, ``related_html`` the article.
     """
     if cms not in PAGE_CMS:
         raise ValueError(f"unknown cms {cms!r}; expected one of {PAGE_CMS}")
+    if cms == "hanweb":
+        return _hanweb_article_page(
+            title=title,
+            body_html=body_html + appendix_html,
+            published=published,
+            chrome=chrome,
+            column_name=column_name,
+            url=url,
+            publisher=publisher,
+            time_of_day=time_of_day,
+            related_html=related_html,
+        )
     esc = html.escape
-    head = [
-        f'<meta http-equiv="Content-Type" content="text/html; charset={chrome.charset}">',
-        f"<title>{esc(title)}_{esc(column_name)}_{esc(chrome.site_name)}</title>",
-    ]
+    head = []
+    if chrome.charset:
+        head.append(f'<meta http-equiv="Content-Type" content="text/html; charset={chrome.charset}">')
+    head.append(f"<title>{esc(title)}_{esc(column_name)}_{esc(chrome.site_name)}</title>")
     if extra_meta:
         metas = {
             "SiteName": chrome.site_name,
@@ -483,13 +502,92 @@ def render_article_page(
             f'<div class="article-content">{body_open}',
             body_html,
             "</div></div>",
+            *([appendix_html] if appendix_html else []),
             '<div class="article-tools"><a href="javascript:window.print()">打印本页</a>'
             ' <a href="javascript:window.close()">关闭窗口</a></div>',
+            *([related_html] if related_html else []),
             "</div></div>",
             f'<div class="footer"><p>主办单位：{esc(chrome.footer_org or chrome.site_name)}</p>'
             f"<p>网站标识码：{esc(chrome.site_code)}　ICP备案号：京ICP备00000000号</p></div>",
             "</body>",
             "</html>",
+        ]
+    )
+
+
+def _hanweb_article_page(
+    *,
+    title: str,
+    body_html: str,
+    published: str,
+    chrome: PageChrome,
+    column_name: str,
+    url: str,
+    publisher: str,
+    time_of_day: str,
+    related_html: str,
+) -> str:
+    """A Hanweb JCMS article page, after real-pages/001.html: its meta set and content markers."""
+    esc = html.escape
+    head = []
+    if chrome.charset:
+        head.append(f'<meta http-equiv="Content-Type" content="text/html; charset={chrome.charset}">')
+    head += [
+        '<script language="javascript" src="/module/jslib/jquery/jquery.js"></script>',
+        "<!--GS_0001_D7-->",
+        '<meta http-equiv="X-UA-Compatible" content="IE=edge,chrome=1">',
+        f"<title>{esc(title)}</title>",
+    ]
+    metas = {
+        "Maketime": f"{published} {time_of_day}:00",
+        "SiteName": chrome.site_name,
+        "SiteDomain": chrome.site_domain,
+        "SiteIDCode": chrome.site_code,
+        "Image": "",
+        "ColumnName": column_name,
+        "ColumnType": "",
+        "ArticleTitle": title,
+        "PubDate": f"{published} {time_of_day}",
+        "author": "",
+        "description": title,
+        "keywords": "",
+        "contentSource": publisher,
+        "url": url,
+    }
+    head += [f'<meta name="{name}" content="{esc(value)}">' for name, value in metas.items()]
+    crumbs = "".join(
+        f'<td> &gt;<a href="{esc(href)}">{esc(text)}</a></td>' for href, text in chrome.breadcrumb
+    )
+    return "\n".join(
+        [
+            "<html><head>",
+            *head,
+            "</head>",
+            "<body>",
+            f'<div class="header"><div class="logo">{esc(chrome.site_name)}</div></div>',
+            '<!--当前位置开始--><div class="position"><table><tbody><tr><td><a href="/">首页</a></td>'
+            f"{crumbs}</tr></tbody></table></div><!--当前位置结束-->",
+            '<div class="wz-con bt-box-1200">',
+            '  <div class="con">',
+            f'\t\t<p class="con-title"> <!--<$[标题]>begin-->{esc(title)}<!--<$[标题]>end--></p>',
+            '\t\t<div class="small-title clearfix">',
+            f"\t\t\t\t<span>发布日期：{esc(published)}</span>",
+            "\t\t\t\t<span>浏览次数： </span>",
+            f"\t\t\t\t<span>信息来源：<!--<$[信息来源]>begin-->{esc(publisher)}<!--<$[信息来源]>end--></span>",
+            "\t\t</div>",
+            '\t\t<div class="main-txt" id="zoom">',
+            '\t\t\t\t<!--<$[信息内容]>begin--><!--ZJEG_RSS.content.begin--><meta name="ContentStart">'
+            + body_html
+            + '<meta name="ContentEnd"><!--ZJEG_RSS.content.end--><!--<$[信息内容]>end-->',
+            "\t\t</div>",
+            '\t\t<div class="main-word"><span class="printer" onclick="javascrpit:window.print()">打印</span>'
+            '<span class="close" onclick="javascrpit:window.close()">关闭</span></div>',
+            related_html,
+            "  </div>",
+            "</div>",
+            f'<div class="footer"><p>主办单位：{esc(chrome.footer_org or chrome.site_name)}</p>'
+            f"<p>网站标识码：{esc(chrome.site_code)}</p></div>",
+            "</body></html>",
         ]
     )
 

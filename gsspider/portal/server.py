@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 
-from .pages import Resource, not_found, site_routes
+from .pages import Resource, blocked_resource, make_request, not_found, site_routes
 from .sites import DEFAULT_YEARS, Site, build_sites
 
 TRUTH_PATH = "/__truth__.json"
 #: How often an idle server checks for shutdown; bounds how long stop() waits per server.
 _POLL_INTERVAL = 0.05
+#: Largest request body the portal reads (POST forms are small).
+_MAX_REQUEST_BODY = 1 << 20
 
 
 class RequestRecord(NamedTuple):
@@ -45,29 +47,58 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
-        self._write(
-            Resource(status=405, render=lambda: "Method Not Allowed", content_type="text/plain"), True
-        )
+        if length > _MAX_REQUEST_BODY:
+            self.close_connection = True
+            self._write(
+                Resource(status=413, render=lambda: "Request Entity Too Large", content_type="text/plain"),
+                True,
+            )
+            return
+        self._answer(send_body=True, body=self.rfile.read(length) if length else b"")
 
-    def _answer(self, send_body: bool) -> None:
+    def _answer(self, send_body: bool, body: bytes = b"") -> None:
         resource = self.server.lookup(self.path)
+        try:
+            if resource.handler is not None:
+                resource = resource.handler(make_request(self.command, self.path, body))
+            elif self.command not in resource.methods:
+                resource = Resource(
+                    status=405, render=lambda: "Method Not Allowed", content_type="text/plain"
+                )
+            if resource.stream is None:
+                resource.body()  # render now: a portal bug is a 500 here, not a dropped connection
+        except Exception as exc:  # pragma: no cover - a bug in the portal itself
+            message = f"portal error: {type(exc).__name__}: {exc}"
+            resource = Resource(status=500, render=lambda: message, content_type="text/plain")
+        if body:
+            self.server.portal._record_body(self.server.base_url, self.path, body)
         if resource.delay:
             self.server.portal._stopping.wait(resource.delay)
         self._write(resource, send_body)
 
     def _write(self, resource: Resource, send_body: bool) -> None:
-        data = resource.body()
+        streamed = resource.stream is not None
+        data = b"" if streamed else resource.body()
         self.server.portal._record(
             RequestRecord(self.server.base_url, self.command, self.path, resource.status)
         )
+        self.server_version = resource.server or type(self).server_version
         try:
             self.send_response(resource.status)
             for name, value in resource.headers():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Content-Length", str(resource.length if streamed else len(data)))
             self.end_headers()
-            if send_body:
+            if not send_body:
+                return
+            if streamed:
+                assert resource.stream is not None
+                for chunk in resource.stream():
+                    if self.server.portal._stopping.is_set():
+                        self.close_connection = True
+                        break
+                    self.wfile.write(chunk)
+            else:
                 self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
@@ -85,7 +116,8 @@ class _SiteServer(ThreadingHTTPServer):
         self.portal = portal
         self.site = site
         self.base_url = f"http://{host}:{self.server_address[1]}"
-        self.routes = site_routes(site)
+        self.routes = site_routes(site, self.base_url)
+        self.blocked = blocked_resource(site) if site.blocked else None
         self.routes[TRUTH_PATH] = Resource(
             render=lambda: json.dumps(portal.site_truth(self.base_url), ensure_ascii=False, indent=1),
             content_type="application/json",
@@ -95,6 +127,8 @@ class _SiteServer(ThreadingHTTPServer):
         self._connections_lock = threading.Lock()
 
     def lookup(self, target: str) -> Resource:
+        if self.blocked is not None and target != TRUTH_PATH:
+            return self.blocked
         resource = self.routes.get(target)
         if resource is not None:
             return resource
@@ -172,7 +206,13 @@ class TestPortal:
         *,
         slow_seconds: float = 3.0,
         host: str = "127.0.0.1",
+        bulk: int = 0,
+        families: Sequence[str] = (),
     ) -> None:
+        """``n_sites`` sites cycle through the six demo kinds; each group named in ``families``
+        (``ALL_FAMILIES``: hanweb, trs_api, gkmlpt, attachments, blocked; or "all") adds its sites
+        after them. ``bulk`` gives every unblocked site about that many extra pages (news, notices,
+        policy files, 法定主动公开 sub-columns, a site map), none a report."""
         self.seed = seed
         self.host = host
         self.models = build_sites(
@@ -181,9 +221,13 @@ class TestPortal:
             years=years,
             reports_per_site=reports_per_site,
             slow_seconds=slow_seconds,
+            families=families,
+            bulk=bulk,
         )
         self.sites: list[PortalSite] = []
         self.request_log: list[RequestRecord] = []
+        #: (site base URL, request target, body) of every request that carried a body (POST forms)
+        self.request_bodies: list[tuple[str, str, bytes]] = []
         self._log_lock = threading.Lock()
         self._stopping = threading.Event()
 
@@ -243,23 +287,37 @@ class TestPortal:
 
         Keys: site_url, url, kind ("report"), title, published, column, form (how the body is
         printed), report_year, publisher, template, table3 (row -> column -> value as rendered,
-        None for pre-2019 reports), table4 (the 15 keys, None where absent or incomplete), source
-        ("rendered" or "seed:<id>").
+        None for pre-2019 reports and where the published form carries no readable table), table4
+        (the 15 keys, None where absent or incomplete), identities_hold, source ("rendered" or
+        "seed:<id>"), format (html, pdf, docx, doc, wps, image_pdf, image_html), attachment_of (the
+        article page that links the file, else None), expected_status (parsed, needs_ocr,
+        unsupported, flagged, error), expected_flags (what a crawler should report) and obstacle
+        (None, expiring_link, oversized, truncated, zip_bomb, js_bound, misdeclared_charset).
+        JS-bound reports also carry attachment_url (the file the script would load).
         """
         return [record for s in self._running() for record in s.site.report_truth(s.base_url)]
 
     def noise(self) -> list[dict[str, Any]]:
         """Every non-report URL linked from the portal, with title and kind (notice, statistics,
-        final_accounts, interpretation, guide, rules, proactive, news, offsite, not_found,
-        server_error, redirect, redirect_loop, soft_404, slow, malformed, robots_disallowed)."""
+        final_accounts, interpretation, guide, rules, proactive, news, policy, sitemap, apply,
+        offsite, not_found, server_error, redirect, redirect_loop, soft_404, slow, malformed,
+        robots_disallowed, viewer), plus the list-API answers broken on purpose (invalid_xml, xxe,
+        malformed_json; with method and form) and the XXE probe URL (xxe_probe: never to be asked)."""
         return [record for s in self._running() for record in s.site.noise_truth(s.base_url)]
 
     def noise_urls(self) -> list[str]:
         return [record["url"] for record in self.noise()]
 
+    def site_expectations(self) -> list[dict[str, Any]]:
+        """Per site: what a crawl should end with. Keys: site_url, key, kind, family, level, charset,
+        header_charset (what Content-Type declares), expected_status ("ok" | "blocked") and reason
+        (None | "ruishu-412" | "ruishu-200" | "jiasule-521" | "waf")."""
+        return [s.site.expectation(s.base_url) for s in self._running()]
+
     def minimum_requests(self) -> dict[str, dict[str, int]]:
-        """Per site URL: pages a crawler must fetch to reach every report (home + section +
-        navigation + report-column list pages + report pages), and their total."""
+        """Per site URL: requests a crawler must make to reach every report (home + section +
+        navigation + static list pages + API/POST list calls + report pages + attachment downloads),
+        and their total. A blocked site needs only its home page (total 1)."""
         return {s.base_url + "/": s.site.minimum_requests() for s in self._running()}
 
     def site_truth(self, base_url: str) -> dict[str, Any]:
@@ -276,6 +334,8 @@ class TestPortal:
                 "publisher": site.publisher,
                 "charset": site.charset,
                 "family": site.profile.family,
+                "expected_status": "blocked" if site.blocked else "ok",
+                "reason": site.blocked,
             },
             "reports": site.report_truth(base_url),
             "noise": site.noise_truth(base_url),
@@ -287,6 +347,10 @@ class TestPortal:
     def _record(self, record: RequestRecord) -> None:
         with self._log_lock:
             self.request_log.append(record)
+
+    def _record_body(self, site: str, target: str, body: bytes) -> None:
+        with self._log_lock:
+            self.request_bodies.append((site, target, body))
 
     def requested(self, url: str) -> bool:
         """Whether anything requested ``url`` (absolute, on one of the portal's sites)."""
