@@ -83,6 +83,7 @@ def decode_html(body: bytes, declared: str | None = None) -> tuple[str, str]:
     return body.decode(encoding, errors="replace"), encoding
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 
@@ -93,7 +94,8 @@ def parse_html(body: bytes | str, declared: str | None = None) -> lxml.html.Html
     ``<title>`` comes before the ``<meta charset>``.
     """
     text = decode_html(body, declared)[0] if isinstance(body, bytes) else body
-    text = _XML_DECL.sub("", text.replace("\x00", ""), count=1)
+    # Control characters are not XML-compatible: lxml refuses them when text is moved around.
+    text = _XML_DECL.sub("", _CONTROL.sub("", text), count=1)
     try:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError):
