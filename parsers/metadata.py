@@ -363,6 +363,17 @@ def _read_text(text: str, add: Add) -> None:
 _SKIP_TEXT = frozenset({"script", "style", "title", "option", "select", "textarea", "noscript", "head"})
 
 
+_DATA_TABLE_CELLS = 60
+
+
+def _is_data_table(table: etree._Element) -> bool:
+    """More cells than any metadata block has (a block is a dozen label/value pairs)."""
+    for n, _ in enumerate(table.iter("td", "th"), start=1):
+        if n > _DATA_TABLE_CELLS:
+            return True
+    return False
+
+
 def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
     """Visible text pieces in document order, each with the element holding it.
 
@@ -374,8 +385,15 @@ def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
         if not isinstance(top.tag, str):
             continue
         skipping = 0
-        for event, el in etree.iterwalk(top, events=("start", "end", "comment", "pi")):
+        walker = etree.iterwalk(top, events=("start", "end", "comment", "pi"))
+        for event, el in walker:
             if event == "start":
+                if (el.tag == "table" and _is_data_table(el)) or (el.tag in ("ul", "ol") and len(el) > 20):
+                    # A report's statistics tables and a portal's menus hold hundreds of cells, no metadata.
+                    walker.skip_subtree()
+                    if el.tail and el.tail.strip() and not skipping and (parent := el.getparent()) is not None:
+                        out.append((_WS.sub(" ", el.tail).strip(), parent))
+                    continue
                 if el.tag in _SKIP_TEXT:
                     skipping += 1
                 elif not skipping and el.text and el.text.strip():

@@ -201,6 +201,10 @@ def _body_text(container, lines: list[Line]) -> str:
     Where trafilatura keeps less than half of the page's own non-table text, that text is used.
     """
     own = "\n".join(line.text for line in lines if line.table is None)
+    # The tables are already read; dropping them (their tails stay) spares trafilatura the walk.
+    for table in container.xpath(".//table[not(ancestor::table)]"):
+        if table.getparent() is not None and not table.xpath(".//table"):
+            table.drop_tree()
     try:
         import trafilatura
 
