@@ -40,11 +40,13 @@ def main() -> None:
     ap.add_argument("--sites", type=int, default=50)
     ap.add_argument("--reports-per-site", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--bulk", type=int, default=300, help="extra non-report pages per site (real portals have thousands)")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
 
-    with TestPortal(n_sites=args.sites, reports_per_site=args.reports_per_site, seed=args.seed, slow_seconds=0.0) as portal, \
+    with TestPortal(n_sites=args.sites, reports_per_site=args.reports_per_site, seed=args.seed, slow_seconds=0.0,
+                    bulk=args.bulk) as portal, \
             tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         urls = [s.base_url for s in portal.sites]
@@ -53,7 +55,7 @@ def main() -> None:
         families: dict[str, int] = {}
         for s in portal.sites:
             families[s.kind] = families.get(s.kind, 0) + 1
-        print(f"portal: {len(urls)} sites ({', '.join(f'{k} {v}' for k, v in sorted(families.items()))}), "
+        print(f"portal: bulk={args.bulk} non-report pages per site; {len(urls)} sites ({', '.join(f'{k} {v}' for k, v in sorted(families.items()))}), "
               f"{len(truth)} reports, minimum requests {minimum}")
 
         ours = run_worker("gsspider", urls, tmp, args.set)

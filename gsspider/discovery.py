@@ -55,7 +55,8 @@ def classify_link(text: str, url: str) -> LinkScore:
     if k and looks_like_report_title(k) and _YEAR_RE.search(k):
         return LinkScore(REPORT, 1.0)
     if k and any(w in k for w in _COLUMN_WORDS) and not any(n in k for n in _COLUMN_NEGATIVE):
-        if len(k) <= 16:
+        # "XX县卫生健康委员会政府信息公开年报" is a column however long its body's name.
+        if len(k) <= 16 or (len(k) <= 32 and not _YEAR_RE.search(k)):
             return LinkScore(COLUMN, 0.9)
     if not k and _COLUMN_URL_RE.search(path):
         return LinkScore(COLUMN, 0.5)
