@@ -7,6 +7,8 @@ holds other tables is layout, and is walked as blocks.
 
 from __future__ import annotations
 
+from typing import Any
+
 from .stream import Line, split_text_line
 from .values import is_blank
 
@@ -77,7 +79,7 @@ def element_to_lines(root) -> list[Line]:
                     lines.append(line)
 
     # Iterative walk: arbitrary HTML may nest deeper than Python's recursion limit.
-    stack: list[tuple[object, bool]] = [(root, False)]
+    stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         el, closing = stack.pop()
         tag = _tag(el)

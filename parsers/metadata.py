@@ -391,7 +391,12 @@ def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
                 if (el.tag == "table" and _is_data_table(el)) or (el.tag in ("ul", "ol") and len(el) > 20):
                     # A report's statistics tables and a portal's menus hold hundreds of cells, no metadata.
                     walker.skip_subtree()
-                    if el.tail and el.tail.strip() and not skipping and (parent := el.getparent()) is not None:
+                    if (
+                        el.tail
+                        and el.tail.strip()
+                        and not skipping
+                        and (parent := el.getparent()) is not None
+                    ):
                         out.append((_WS.sub(" ", el.tail).strip(), parent))
                     continue
                 if el.tag in _SKIP_TEXT:

@@ -36,12 +36,12 @@ def split_text_line(raw: str) -> Line | None:
     if not line:
         return None
     if "|" in line:
-        cells = [c.strip() for c in line.split("|")]
-        if not any(cells):
+        pipe_cells = [c.strip() for c in line.split("|")]
+        if not any(pipe_cells):
             return None
         # Leading and trailing empty cells may be padding ("| a | b |", merged header cells) or
         # real blanks; the table readers trim them to the table's width, so all are kept here.
-        return Line(cells, blanks_meaningful=True)
+        return Line(pipe_cells, blanks_meaningful=True)
     line = _BULLET_RE.sub("", line)
     cells: list[str] = []
     for part in _LAYOUT_SPLIT_RE.split(line):

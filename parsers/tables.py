@@ -209,10 +209,10 @@ def read_table3(lines: list[Line], region: tuple[int, int] | None) -> Table3Resu
     blanks: list[str] = []
     for key in order:
         row = table.setdefault(key, dict.fromkeys(TABLE3_COLUMNS))
-        run = taken.get(key)
-        if run is None:
+        found_run = taken.get(key)
+        if found_run is None:
             continue
-        values = fit_width(run.values, N3)
+        values = fit_width(found_run.values, N3)
         if len(values) != N3:
             tokens = [clean_cell(v.raw) for v in values]
             reading, count = resolve_split(tokens, N3, _row_identity) if len(values) < N3 else (None, 0)
@@ -231,8 +231,7 @@ def read_table3(lines: list[Line], region: tuple[int, int] | None) -> Table3Resu
             )
             continue
         for col, v in zip(TABLE3_COLUMNS, values, strict=True):
-            val = int(v.value) if isinstance(v.value, (int, float)) and not v.blank else None
-            row[col] = val
+            row[col] = int(v.value) if isinstance(v.value, (int, float)) and not v.blank else None
             note = None
             if v.blank:
                 note = "blank"

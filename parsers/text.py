@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 try:  # OpenCC is a declared dependency; the guard keeps the parser importable without it.
     import opencc
 
-    _T2S = opencc.OpenCC("t2s")
+    _T2S: Any = opencc.OpenCC("t2s")
 except Exception:  # pragma: no cover - exercised only on broken installs
     _T2S = None
 
