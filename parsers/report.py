@@ -203,13 +203,19 @@ def _body_text(container, lines: list[Line]) -> str:
     own = "\n".join(line.text for line in lines if line.table is None)
     # The tables are already read; dropping them (their tails stay) spares trafilatura the walk.
     for table in container.xpath(".//table[not(ancestor::table)]"):
-        if table.getparent() is not None and not table.xpath(".//table"):
-            table.drop_tree()
+        parent = table.getparent()
+        if parent is not None and not table.xpath(".//table"):
+            _drop_keep_tail(table, parent)
     try:
+        import lxml.html
         import trafilatura
+        from lxml import etree
 
+        # trafilatura wants lxml.html elements; the page was parsed with the plain (faster)
+        # parser, so the small, table-free container is handed over re-parsed.
+        subtree = lxml.html.fromstring(etree.tostring(container, encoding="unicode"))
         extracted = trafilatura.extract(
-            container,
+            subtree,
             include_tables=False,
             include_comments=False,
             favor_recall=True,
@@ -221,6 +227,16 @@ def _body_text(container, lines: list[Line]) -> str:
     if extracted and len(extracted) >= 0.5 * len(own):
         return extracted
     return own
+
+
+def _drop_keep_tail(el, parent) -> None:
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _parse_text(

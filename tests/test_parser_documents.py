@@ -147,4 +147,40 @@ def test_record_is_json_serialisable(parsed):
     data = json.loads(json.dumps(r.to_dict(), ensure_ascii=False))
     assert data["table3"]["new_received"]["total"] == 18
     assert len(data["table4"]) == 15
-    assert {"title", "report_year", "publisher", "level", "template", "metadata", "table2", "checks", "flags"} <= set(data)
+    assert {
+        "title",
+        "report_year",
+        "publisher",
+        "level",
+        "template",
+        "metadata",
+        "table2",
+        "checks",
+        "flags",
+    } <= set(data)
+
+
+def test_html_body_text_comes_from_trafilatura(monkeypatch):
+    """The body text of an HTML page is trafilatura's (guards against it silently returning None)."""
+    import random
+
+    import trafilatura
+
+    from gsspider.portal.render import random_spec, render_report_page
+
+    results = []
+    original = trafilatura.extract
+
+    def spy(*args, **kwargs):
+        out = original(*args, **kwargs)
+        results.append(out)
+        return out
+
+    monkeypatch.setattr(trafilatura, "extract", spy)
+    page = render_report_page(
+        random_spec(random.Random(7)), cms="trs", site_name="某县人民政府", column_name="年报"
+    )
+    report = parse_report(page.encode("utf-8"))
+    assert results and results[0]
+    assert report.text == results[0]
+    assert "总体情况" in report.text
