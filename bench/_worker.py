@@ -18,7 +18,7 @@ from scrapy.spiders import CrawlSpider, Rule
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gsspider.crawl import make_settings  # noqa: E402
+from gsspider.crawl import make_settings
 
 
 class BreadthFirstBaseline(CrawlSpider):
@@ -54,7 +54,7 @@ def main() -> None:
         "DOWNLOAD_DELAY": 0,
         "AUTOTHROTTLE_ENABLED": False,
         "CONCURRENT_REQUESTS": 32,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": 4,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": 32,  # every local site shares 127.0.0.1
         "DOWNLOAD_TIMEOUT": 10,
         "RETRY_TIMES": 0,
         "LOG_LEVEL": "ERROR",
@@ -64,6 +64,8 @@ def main() -> None:
     settings = make_settings(db, **base)
     if kind == "baseline":
         settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+        settings.set("EXTENSIONS", {}, priority="cmdline")
+        settings.set("LOGSTATS_INTERVAL", 30.0, priority="cmdline")
         settings.set("DOWNLOADER_MIDDLEWARES", {}, priority="cmdline")
         settings.set("DEPTH_PRIORITY", 1, priority="cmdline")  # breadth first
         settings.set("SCHEDULER_DISK_QUEUE", "scrapy.squeues.PickleFifoDiskQueue", priority="cmdline")

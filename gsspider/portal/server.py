@@ -110,6 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    request_queue_size = 128  # crawlers open many connections at once
 
     def __init__(self, portal: TestPortal, site: Site, host: str) -> None:
         super().__init__((host, 0), _Handler)
