@@ -57,11 +57,14 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_SNIFF_RE.search(text[:5000]))
 
 
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
+
+
 def is_binary(data: bytes) -> bool:
     sample = data[:4096]
     if b"\x00" in sample:
         return True
-    control = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    control = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return control > len(sample) * 0.05
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .text import to_halfwidth
 
@@ -24,6 +25,7 @@ class CellValue:
     raw: str
 
 
+@lru_cache(maxsize=65536)
 def clean_cell(raw: str) -> str:
     s = to_halfwidth(raw).replace("\u00a0", " ").replace("\u3000", " ").replace("&nbsp;", " ")
     return " ".join(s.split())
@@ -33,6 +35,7 @@ def is_blank(raw: str) -> bool:
     return clean_cell(raw) in BLANK_TOKENS
 
 
+@lru_cache(maxsize=65536)
 def parse_value(raw: str) -> CellValue | None:
     """The value of a cell, or None when the text is not a value at all (a label)."""
     s = clean_cell(raw)
