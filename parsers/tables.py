@@ -124,9 +124,9 @@ def _split_line(line: Line) -> tuple[list[str], list[CellValue]]:
             if v.blank and not line.blanks_meaningful and not cell.strip():
                 continue  # empty space in layout text is no cell; an explicit "—" is one
             values.append(v)
-    if values and all(v.blank and not v.raw.strip() for v in values):
+    if values and not labels and all(v.blank and not v.raw.strip() for v in values):
         # A row of nothing but empty cells carries no reading (e.g. the lost table of seed 002);
-        # explicit marks ("—", "/") are still blank cells.
+        # under a row label, or as explicit marks ("—", "/"), they are blank cells.
         values = []
     return labels, values
 

@@ -184,3 +184,20 @@ def test_html_body_text_comes_from_trafilatura(monkeypatch):
     assert results and results[0]
     assert report.text == results[0]
     assert "总体情况" in report.text
+
+
+def test_an_all_blank_row_is_blank_cells_not_a_missing_row():
+    rows = ["一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "(一)予以公开"]
+    cells = ["<td>0</td>" * 7, "<td>0</td>" * 7, "<td></td>" * 7]
+    html = (
+        "<p>三、收到和处理政府信息公开申请情况</p><table>"
+        + "".join(f"<tr><td>{label}</td>{tds}</tr>" for label, tds in zip(rows, cells, strict=True))
+        + "</table>"
+    )
+    r = parse_report(html)
+    assert r.table3["new_received"]["total"] == 0
+    assert all(v is None for v in r.table3["granted"].values())
+    blank = next(f for f in r.flags if f.code == "blank_cells")
+    assert "granted.total" in blank.message
+    missing = next(f for f in r.flags if f.code == "table3_incomplete")
+    assert "granted" not in missing.message.split(": ", 1)[1].split(", ")
