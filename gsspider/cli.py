@@ -9,19 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from parsers import parse_report
+from parsers.constants import UNREADABLE_FLAGS
 from parsers.records import Report
 
 #: Exit status when at least one input could not be read as a report.
 EXIT_UNREADABLE = 2
-UNREADABLE_FLAGS = (
-    "empty_document",
-    "binary_input",
-    "not_a_report",
-    "parser_error",
-    "unreadable_document",
-    "unsupported_document",
-    "image_only",
-)
 
 
 def _read_input(source: str, timeout: float = 30.0) -> tuple[bytes, str | None, str | None]:

@@ -37,7 +37,6 @@ _SECTION_NEGATIVE = ("指南", "制度", "规定", "申请", "须知", "办法",
 _DEPARTMENT_RE = re.compile(r"(人民政府|政府办公室|局|委员会|委|办公室|中心|镇|乡|街道|管委会)$")
 _YEAR_RE = re.compile(r"(19|20)\d{2}|[〇○零一二三四五六七八九]{4}")
 _SKIP_URL_RE = re.compile(r"^(javascript:|mailto:|tel:|#)", re.I)
-_DOC_URL_RE = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|zip|rar)(\?|$)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +82,3 @@ def classify_list_item(title: str) -> str:
     if is_notice_title(title):
         return "notice"
     return OTHER
-
-
-def is_document_url(url: str) -> bool:
-    return bool(_DOC_URL_RE.search(urlsplit(url).path))

@@ -178,3 +178,16 @@ FLAG_BLANK_CELLS = "blank_cells"
 FLAG_CHECKS_FAILED = "checks_failed"
 FLAG_NEEDS_OCR = "needs_ocr"
 FLAG_ENCODING_GUESSED = "encoding_guessed"
+FLAG_PARSER_ERROR = "parser_error"
+FLAG_UNREADABLE_DOCUMENT = "unreadable_document"
+FLAG_UNSUPPORTED_DOCUMENT = "unsupported_document"
+#: Flags that mean the input could not be read as a report at all.
+UNREADABLE_FLAGS = (
+    FLAG_EMPTY_DOCUMENT,
+    FLAG_BINARY_INPUT,
+    FLAG_NOT_A_REPORT,
+    FLAG_PARSER_ERROR,
+    FLAG_UNREADABLE_DOCUMENT,
+    FLAG_UNSUPPORTED_DOCUMENT,
+    FLAG_IMAGE_ONLY,
+)

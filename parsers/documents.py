@@ -11,13 +11,11 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from .constants import FLAG_IMAGE_ONLY, FLAG_NEEDS_OCR
+from .constants import FLAG_IMAGE_ONLY, FLAG_NEEDS_OCR, FLAG_UNREADABLE_DOCUMENT, FLAG_UNSUPPORTED_DOCUMENT
 
 MAX_PDF_PAGES = 200
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_RATIO = 200
-FLAG_UNREADABLE_DOCUMENT = "unreadable_document"
-FLAG_UNSUPPORTED_DOCUMENT = "unsupported_document"
 
 
 @dataclass

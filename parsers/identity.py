@@ -164,9 +164,6 @@ def publisher_from_text(text: str) -> str | None:
     return None
 
 
-_REGION_RE = re.compile(rf"^([{_HAN}]+?(?:自治区|省|自治州|市|州|盟|地区|自治县|县|旗|区|镇|乡|苏木|街道)+)")
-
-
 def region_of(publisher: str | None) -> str | None:
     if not publisher:
         return None

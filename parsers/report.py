@@ -14,6 +14,7 @@ from .constants import (
     FLAG_IMAGE_ONLY,
     FLAG_NEEDS_OCR,
     FLAG_NOT_A_REPORT,
+    FLAG_PARSER_ERROR,
     FLAG_TABLE2_MISSING,
     FLAG_TABLE3_MISSING,
     FLAG_TABLE3_SINGLE_OTHER_ROW,
@@ -111,7 +112,7 @@ def parse_report(
     try:
         _parse(report, body, url, content_type, encoding)
     except Exception as exc:
-        report.flag("parser_error", f"parser failed: {type(exc).__name__}: {exc}")
+        report.flag(FLAG_PARSER_ERROR, f"parser failed: {type(exc).__name__}: {exc}")
         report.is_report = False
     return report
 
