@@ -63,15 +63,9 @@ class SiteScopeMiddleware:
         host = host_port(url)
         if site_for is not None and site_for(url) is None:
             self._refuse(url, "outside the crawl's portals")
-        if (
-            is_private_host(host)
-            and host not in self.allow_private
-            and not (
-                site_for is not None
-                and site_for(url) is not None
-                and host in getattr(spider, "seed_hosts", set())
-            )
-        ):
+        # Past this point the URL belongs to a portal (when the spider names its portals).
+        seed_host = site_for is not None and host in getattr(spider, "seed_hosts", set())
+        if is_private_host(host) and host not in self.allow_private and not seed_host:
             self._refuse(url, "private or loopback address")
         return None
 

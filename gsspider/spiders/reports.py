@@ -63,6 +63,9 @@ class ReportsSpider(scrapy.Spider):
         self._sites_path = sites
         self.sites: dict[str, SiteState] = {}
         self.seed_hosts: set[str] = set()
+        # site_for runs for every link and request: a dict look-up, not a scan of the sites.
+        self._by_host: dict[str, SiteState] = {}
+        self._by_domain: list[tuple[str, SiteState]] = []  # bare domains admitting subdomains
 
     # --- set-up --------------------------------------------------------------
     @classmethod
@@ -91,6 +94,9 @@ class ReportsSpider(scrapy.Spider):
             state = SiteState(entry, hosts={entry.host, *entry.domains})
             spider.sites[entry.url] = state
             spider.seed_hosts |= state.hosts
+            for host in state.hosts:
+                spider._by_host.setdefault(host, state)
+            spider._by_domain += [(d, state) for d in entry.domains if ":" not in d]
         for url in extra_starts:
             state = spider.site_for(url)
             if state is not None:
@@ -99,13 +105,11 @@ class ReportsSpider(scrapy.Spider):
 
     def site_for(self, url: str) -> SiteState | None:
         host = host_port(url)
-        for state in self.sites.values():
-            if host in state.hosts:
-                return state
-            bare = host.split(":")[0]
-            if any(bare.endswith("." + h.split(":")[0]) and ":" not in h for h in state.entry.domains):
-                return state
-        return None
+        state = self._by_host.get(host)
+        if state is not None or not self._by_domain:
+            return state
+        bare = host.split(":")[0]
+        return next((s for domain, s in self._by_domain if bare.endswith("." + domain)), None)
 
     async def start(self):
         for req in self.start_requests():
@@ -143,9 +147,7 @@ class ReportsSpider(scrapy.Spider):
 
     def _page_item(self, response: Response, role: str) -> PageItem:
         return PageItem(
-            url=response.meta.get("redirect_urls", [response.url])[0]
-            if response.meta.get("redirect_urls")
-            else response.url,
+            url=(response.meta.get("redirect_urls") or [response.url])[0],  # the URL that was asked for
             site=response.meta["site"],
             status=response.status,
             fetched_at=now(),
