@@ -49,56 +49,26 @@ TABLE3_NOT_PROCESSED = (
 )
 TABLE3_OTHER_2021 = ("other_no_correction", "other_no_fee", "other_misc")
 
+#: The rows every layout prints before (六)其他处理.
+_TABLE3_HEAD = ("new_received", "carried_over")
+_TABLE3_RESULTS_BEFORE_OTHER = (
+    "granted",
+    "partially_granted",
+    *TABLE3_DENIED,
+    *TABLE3_UNABLE,
+    *TABLE3_NOT_PROCESSED,
+)
+_TABLE3_TAIL = ("total_processed", "carried_forward")
+
 #: Result rows that add up to ``total_processed`` (``other`` stands for the
 #: single 2019 row, or the sum of the three 2021 rows).
-TABLE3_RESULT_ROWS = (
-    "granted",
-    "partially_granted",
-    *TABLE3_DENIED,
-    *TABLE3_UNABLE,
-    *TABLE3_NOT_PROCESSED,
-    "other",
-)
+TABLE3_RESULT_ROWS = (*_TABLE3_RESULTS_BEFORE_OTHER, "other")
 
 #: Row order as printed, for each layout of the 其他处理 rows.
-TABLE3_ROWS_SINGLE_OTHER = (
-    "new_received",
-    "carried_over",
-    "granted",
-    "partially_granted",
-    *TABLE3_DENIED,
-    *TABLE3_UNABLE,
-    *TABLE3_NOT_PROCESSED,
-    "other",
-    "total_processed",
-    "carried_forward",
-)
-TABLE3_ROWS_THREE_OTHER = (
-    "new_received",
-    "carried_over",
-    "granted",
-    "partially_granted",
-    *TABLE3_DENIED,
-    *TABLE3_UNABLE,
-    *TABLE3_NOT_PROCESSED,
-    *TABLE3_OTHER_2021,
-    "total_processed",
-    "carried_forward",
-)
+TABLE3_ROWS_SINGLE_OTHER = (*_TABLE3_HEAD, *_TABLE3_RESULTS_BEFORE_OTHER, "other", *_TABLE3_TAIL)
+TABLE3_ROWS_THREE_OTHER = (*_TABLE3_HEAD, *_TABLE3_RESULTS_BEFORE_OTHER, *TABLE3_OTHER_2021, *_TABLE3_TAIL)
 #: Every table-3 row key, in output order.
-TABLE3_ROWS = (
-    "new_received",
-    "carried_over",
-    "granted",
-    "partially_granted",
-    *TABLE3_DENIED,
-    *TABLE3_UNABLE,
-    *TABLE3_NOT_PROCESSED,
-    *TABLE3_OTHER_2021,
-    "other",
-    "total_processed",
-    "carried_forward",
-)
+TABLE3_ROWS = (*_TABLE3_HEAD, *_TABLE3_RESULTS_BEFORE_OTHER, *TABLE3_OTHER_2021, "other", *_TABLE3_TAIL)
 
 # --- table 4 -------------------------------------------------------------------
 TABLE4_GROUPS = ("review", "litigation_direct", "litigation_after_review")
