@@ -21,6 +21,13 @@ class RedirectLoop(IgnoreRequest):
     pass
 
 
+class Skipped(IgnoreRequest):
+    """A request deliberately not sent (fresh copy stored, outside the season, ...).
+
+    The spider's errback drops these quietly: they are not errors. Subclasses name the reason.
+    """
+
+
 def host_port(url: str) -> str:
     parts = urlsplit(url)
     return parts.netloc.lower().rsplit("@", 1)[-1]

@@ -24,7 +24,7 @@ from gsspider import discovery
 from gsspider.items import ErrorItem, PageItem, ReportItem
 from gsspider.listreaders import read_list
 from gsspider.listreaders.base import anchors
-from gsspider.middlewares import OffsiteRequest, RedirectLoop, host_port
+from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped, host_port
 from gsspider.sites import SiteEntry, load_registry, normalise_url
 from parsers import parse_report
 
@@ -354,6 +354,9 @@ class ReportsSpider(scrapy.Spider):
         exc = failure.value
         status = None
         if isinstance(exc, OffsiteRequest):
+            return
+        if isinstance(exc, Skipped):
+            self.crawler.stats.inc_value(f"gsspider/skipped/{type(exc).__name__}")
             return
         if isinstance(exc, HttpError):
             response = exc.response
