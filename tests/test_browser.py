@@ -1,0 +1,225 @@
+"""Rendering through the system Chromium (gsspider.browser), against a page on 127.0.0.1 whose
+report list exists only after JavaScript runs.
+
+The crawl runs in a subprocess of its own session (Twisted's reactor starts once per process, and
+the session lets the test kill Chromium with it); the whole test is bounded well under a minute.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from gsspider import browser
+
+ROOT = Path(__file__).resolve().parents[1]
+CRAWL_TIMEOUT = 50
+LINK_TEXT = "2024年政府信息公开工作年度报告"
+
+# The list is built by /app.js from /api/list.json, fetched after a delay: after the load event,
+# so the rendered DOM only has it if render_meta() waits for the network to go quiet.
+LIST_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>年报</title></head>
+<body><img src="/logo.png" alt=""><ul id="list"></ul><script src="/app.js"></script></body></html>
+"""
+APP_JS = """
+setTimeout(function () {
+  fetch("/api/list.json").then(function (r) { return r.json(); }).then(function (items) {
+    var ul = document.getElementById("list");
+    items.forEach(function (it) {
+      var a = document.createElement("a");
+      a.href = it.href;
+      a.textContent = it.title;
+      var li = document.createElement("li");
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+  });
+}, 300);
+"""
+ROUTES = {
+    "/list.html": ("text/html; charset=utf-8", LIST_PAGE),
+    "/app.js": ("application/javascript", APP_JS),
+    "/api/list.json": ("application/json", json.dumps([{"href": "/r/1.html", "title": LINK_TEXT}])),
+    "/logo.png": ("image/png", ""),
+}
+
+SPIDER = textwrap.dedent(
+    """
+    import json, sys
+
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    from gsspider.browser import browser_settings, render_meta
+
+    base, out = sys.argv[1], sys.argv[2]
+    results = []
+
+
+    class Probe(scrapy.Spider):
+        name = "probe"
+
+        async def start(self):
+            yield scrapy.Request(base + "/list.html", meta=render_meta(), callback=self.parse)
+            yield scrapy.Request(base + "/list.html?plain=1", callback=self.parse)
+
+        def parse(self, response):
+            results.append({
+                "url": response.url,
+                "flags": response.flags,
+                "links": response.xpath("//a/@href").getall(),
+                "texts": response.xpath("//a/text()").getall(),
+            })
+
+
+    settings = {
+        **browser_settings(navigation_timeout_ms=15000),
+        "LOG_LEVEL": "WARNING",
+        "ROBOTSTXT_OBEY": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "DOWNLOAD_TIMEOUT": 15,
+        "RETRY_ENABLED": False,
+        "CLOSESPIDER_TIMEOUT": 40,
+    }
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(Probe)
+    process.crawl(crawler)
+    process.start()
+    stats = {k: v for k, v in crawler.stats.get_stats().items() if k.startswith("playwright/")}
+    with open(out, "w", encoding="utf-8") as fh:
+        json.dump({"results": results, "stats": stats}, fh, ensure_ascii=False)
+    """
+)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    seen: list[str]
+
+    def do_GET(self):
+        self.seen.append(self.path)
+        route = ROUTES.get(self.path.split("?")[0])
+        if route is None:
+            self.send_error(404)
+            return
+        ctype, text = route
+        body = text.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    seen: list[str] = []
+    handler = type("Handler", (_Handler,), {"seen": seen})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", seen
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+def _settings_or_skip() -> dict:
+    try:
+        return browser.browser_settings()
+    except browser.BrowserUnavailable as exc:
+        pytest.skip(str(exc))
+
+
+def test_js_built_list_is_rendered_and_plain_requests_stay_plain(server, tmp_path):
+    _settings_or_skip()
+    base, seen = server
+    script = tmp_path / "probe.py"
+    script.write_text(SPIDER, encoding="utf-8")
+    out = tmp_path / "out.json"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), base, str(out)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: Chromium and the driver die with it
+    )
+    try:
+        _, stderr = proc.communicate(timeout=CRAWL_TIMEOUT)
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever of the group is left, always
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=5)
+    assert proc.returncode == 0, stderr[-3000:]
+    data = json.loads(out.read_text(encoding="utf-8"))
+    by_url = {r["url"].removeprefix(base): r for r in data["results"]}
+    assert set(by_url) == {"/list.html", "/list.html?plain=1"}, (by_url, stderr[-3000:])
+
+    rendered, plain = by_url["/list.html"], by_url["/list.html?plain=1"]
+    assert "playwright" in rendered["flags"]
+    assert rendered["links"] == ["/r/1.html"]
+    assert rendered["texts"] == [LINK_TEXT]
+    assert "playwright" not in plain["flags"]
+    assert plain["links"] == []
+
+    # The browser fetched the page's script and its XHR, skipped the image; Scrapy's own
+    # handler fetched the plain request (one fetch of each, no browser behind it).
+    assert seen.count("/list.html") == 1
+    assert seen.count("/list.html?plain=1") == 1
+    assert seen.count("/app.js") == 1
+    assert seen.count("/api/list.json") == 1
+    assert "/logo.png" not in seen
+    assert data["stats"].get("playwright/page_count") == 1
+
+
+def test_missing_chromium_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv(browser.CHROMIUM_ENV, str(tmp_path / "no-such-chromium"))
+    assert browser.find_chromium() is None
+    with pytest.raises(browser.BrowserUnavailable, match="apt-get install -y chromium"):
+        browser.browser_settings()
+    with pytest.raises(browser.BrowserUnavailable, match="not found at /nowhere/chromium"):
+        browser.browser_settings("/nowhere/chromium")
+
+
+def test_missing_packages_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(browser, "missing_packages", lambda: ["scrapy_playwright"])
+    with pytest.raises(browser.BrowserUnavailable, match=r"needs scrapy_playwright: .*\.\[browser\]"):
+        browser.browser_settings()
+
+
+def test_chromium_from_environment(monkeypatch, tmp_path):
+    fake = tmp_path / "my-chrome"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv(browser.CHROMIUM_ENV, str(fake))
+    assert browser.find_chromium() == str(fake)
+    if not browser.missing_packages():
+        assert browser.browser_settings()["PLAYWRIGHT_LAUNCH_OPTIONS"]["executable_path"] == str(fake)
+
+
+def test_settings_and_meta_shape():
+    settings = _settings_or_skip()
+    assert set(settings["DOWNLOAD_HANDLERS"]) == {"http", "https"}
+    assert "--no-sandbox" in settings["PLAYWRIGHT_LAUNCH_OPTIONS"]["args"]
+    assert settings["PLAYWRIGHT_LAUNCH_OPTIONS"]["headless"] is True
+    first, second = browser.render_meta(), browser.render_meta()
+    assert first["playwright"] is True
+    assert first["playwright_page_goto_kwargs"] is not second["playwright_page_goto_kwargs"]
