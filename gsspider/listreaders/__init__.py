@@ -2,17 +2,24 @@
 
 Each module has ``FAMILY``, ``detect(html) -> bool`` and ``read(url, html, sel) -> ListPage``.
 A site-registry hint (``family``) puts that family first.
+
+Script-driven families (``hanweb``, ``trs_api``, ``gkmlpt``) also return ``ListPage.requests``:
+the API calls the page's script would make, each a :class:`RequestSpec` with ``kind="api"`` and
+``family`` set. Their answers go to :func:`read_api`, which may ask further requests in turn.
+Errors: :class:`ListReadError` when an answer is unusable (no items); ``ListPage.error`` when it
+was broken but records were salvaged (use the items, record the error).
 """
 
 from __future__ import annotations
 
 from parsel import Selector
 
-from . import paged, trs
-from .base import ListItem, ListPage, RequestSpec
+from . import gkmlpt, hanweb, paged, trs, trs_api
+from .base import ListItem, ListPage, ListReadError, RequestSpec
 
-#: Most specific first; ``paged`` is the fallback and always matches.
-READERS = (trs, paged)
+#: Most specific first; ``paged`` is the fallback and always matches. The script-driven families
+#: come before ``trs``: a 动静结合 page is a TRS page too, and a generic pager may sit beside jpage.
+READERS = (hanweb, trs_api, gkmlpt, trs, paged)
 FAMILIES = {r.FAMILY: r for r in READERS}
 
 
@@ -32,4 +39,25 @@ def read_list(url: str, html: str, hint: str | None = None, sel: Selector | None
     return paged.read(url, html, sel)
 
 
-__all__ = ["FAMILIES", "READERS", "ListItem", "ListPage", "RequestSpec", "read_list"]
+def read_api(spec: RequestSpec, body: bytes, content_type: str | None = None) -> ListPage:
+    """Read the answer to a request a reader asked for, with the reader named by ``spec.family``.
+
+    Raises :class:`ListReadError` for an unusable answer (or an unknown family); a salvaged broken
+    answer comes back with ``error`` set. The result may hold further ``requests``.
+    """
+    reader = FAMILIES.get(spec.family)
+    if reader is None or not hasattr(reader, "read_api"):
+        raise ListReadError(f"no list reader reads API answers of family {spec.family!r} ({spec.url})")
+    return reader.read_api(spec, body, content_type)
+
+
+__all__ = [
+    "FAMILIES",
+    "READERS",
+    "ListItem",
+    "ListPage",
+    "ListReadError",
+    "RequestSpec",
+    "read_api",
+    "read_list",
+]

@@ -1,4 +1,9 @@
-"""What a list reader returns, and the generic reading every family starts from."""
+"""What a list reader returns, and the generic reading every family starts from.
+
+Errors: a reader that cannot use an API answer at all raises :class:`ListReadError` (the spider
+records a crawl error, no items). A reader that salvaged records from a broken answer returns them
+with ``ListPage.error`` set (the spider records the error *and* uses the items).
+"""
 
 from __future__ import annotations
 
@@ -30,6 +35,8 @@ class RequestSpec:
     body: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     kind: str = "list"  # list | api
+    #: The reader whose ``read_api`` parses the answer (``listreaders.read_api`` routes by it).
+    family: str = ""
 
 
 @dataclass(slots=True)
@@ -38,6 +45,14 @@ class ListPage:
     items: list[ListItem] = field(default_factory=list)
     pages: list[str] = field(default_factory=list)  # further list pages to GET
     requests: list[RequestSpec] = field(default_factory=list)
+    #: Set when the answer was broken but some records were salvaged (``items`` holds them).
+    error: str | None = None
+
+
+class ListReadError(ValueError):
+    """An API answer a reader cannot use at all: malformed beyond salvage, a DTD/entity declaration
+    (refused, never resolved), an error object (e.g. gkmlpt's 400 ``{"error": "invalid sid"}``).
+    The message says which answer and why; the spider records it as a crawl error."""
 
 
 def iso_date(text: str) -> str | None:
@@ -48,6 +63,75 @@ def iso_date(text: str) -> str | None:
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+_JS_KEY_RE = re.compile(r"""\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([A-Za-z_$][\w$]*))\s*:\s*""")
+
+
+def _js_string(text: str, pos: int) -> tuple[str, int]:
+    """The JS string literal starting at ``text[pos]`` (a quote), unescaped simply, and the end."""
+    quote, out, i = text[pos], [], pos + 1
+    while i < len(text) and text[i] != quote:
+        if text[i] == "\\" and i + 1 < len(text):
+            i += 1
+        out.append(text[i])
+        i += 1
+    return "".join(out), i + 1
+
+
+def js_object(text: str, start: str) -> dict[str, str] | None:
+    """The flat JS object literal after the regex ``start`` (e.g. ``var listConfig\\s*=``), as
+    str -> str. Templates write keys bare or quoted and values in ' or " or as bare numbers /
+    expressions (``totalRecord: 21``); nested objects are kept as their source text."""
+    m = re.search(start + r"\s*\{", text)
+    if not m:
+        return None
+    out: dict[str, str] = {}
+    pos = m.end()
+    while pos < len(text):
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= len(text) or text[pos] == "}":
+            return out
+        k = _JS_KEY_RE.match(text, pos)
+        if not k:
+            return out  # not a literal we understand; keep what was read
+        key = next(g for g in k.groups() if g is not None)
+        pos = k.end()
+        if pos < len(text) and text[pos] in "'\"":
+            begin = pos
+            value, pos = _js_string(text, pos)
+            rest = text[pos : pos + 200].lstrip()
+            if rest and rest[0] not in ",}":  # 'a' + b: an expression, kept as source text
+                value, pos = _js_expression(text, begin)
+        else:
+            value, pos = _js_expression(text, pos)
+        out[key] = value
+    return out
+
+
+def _js_expression(text: str, pos: int) -> tuple[str, int]:
+    """Source text of a value up to the next ``,`` or ``}`` outside brackets and strings
+    (``$('#u').find('datastore')``, ``{'col':1}``, ``21``)."""
+    depth, begin = 0, pos
+    while pos < len(text):
+        ch = text[pos]
+        if ch in "'\"":
+            _, pos = _js_string(text, pos)
+            continue
+        if ch in ",}" and depth == 0:
+            break
+        depth += 1 if ch in "([{" else -1 if ch in ")]}" else 0
+        pos += 1
+    return text[begin:pos].strip(), pos
+
+
+def to_int(value: str | None, default: int | None = None) -> int | None:
+    """``'21'``, ``21``, ``"21"`` -> 21; anything else -> ``default``."""
+    try:
+        return int(str(value).strip().strip("'\""))
+    except (TypeError, ValueError):
+        return default
 
 
 def anchors(sel: Selector, base_url: str) -> list[tuple[str, str, str]]:
