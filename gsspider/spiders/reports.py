@@ -9,24 +9,35 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import ClassVar
 from urllib.parse import urljoin
 
 import scrapy
 from parsel import Selector
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from gsspider import discovery
-from gsspider.items import ErrorItem, PageItem, ReportItem
-from gsspider.listreaders import read_list
-from gsspider.listreaders.base import anchors
+from gsspider import antibot, discovery
+from gsspider.attachments import FLAG_JS_BOUND, FLAG_TOO_LARGE, find_attachments, js_bound_viewer
+from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem
+from gsspider.listreaders import ListPage, RequestSpec, read_api, read_list
+from gsspider.listreaders.base import ListReadError, anchors
 from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped, host_port
 from gsspider.sites import SiteEntry, load_registry, normalise_url
 from parsers import parse_report
+from parsers.constants import (
+    FLAG_IMAGE_ONLY,
+    FLAG_NEEDS_OCR,
+    FLAG_TABLE3_MISSING,
+    FLAG_UNREADABLE_DOCUMENT,
+    FLAG_UNSUPPORTED_DOCUMENT,
+)
+from parsers.records import Report
 
 _META_REFRESH_RE = re.compile(
     rb"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[\"']?[^>]*content\s*=\s*[\"']?\s*\d*\s*;?\s*url\s*=\s*([^\"'>\s]+)",
@@ -34,6 +45,12 @@ _META_REFRESH_RE = re.compile(
 )
 _SOFT_404_RE = re.compile("页面不存在|页面未找到|找不到该页面|404|已删除|不存在或已")
 _ROLE_NAV = ("home", "section", "department")
+_PRIORITY = {"attachment": 30, "report": 30, "list": 20, "column": 20, "api": 20}
+#: A document that was listed as a report but could not be read is stored with these flags
+#: (never counted as parsed) so that nothing listed is lost silently.
+_UNREAD_FLAGS = frozenset(
+    {FLAG_NEEDS_OCR, FLAG_IMAGE_ONLY, FLAG_UNSUPPORTED_DOCUMENT, FLAG_UNREADABLE_DOCUMENT, FLAG_JS_BOUND}
+)
 
 
 def now() -> str:
@@ -75,6 +92,8 @@ class ReportsSpider(scrapy.Spider):
         spider.site_budget = s.getint("GSSPIDER_SITE_BUDGET", 2000)
         spider.nav_budget = s.getint("GSSPIDER_NAV_BUDGET", 40)
         spider.max_nav_depth = s.getint("GSSPIDER_MAX_NAV_DEPTH", 4)
+        spider.attachment_maxsize = s.getint("GSSPIDER_ATTACHMENT_MAXSIZE", 32 * 1024 * 1024)
+        spider.max_api_requests = s.getint("GSSPIDER_MAX_API_REQUESTS", 200)
         entries: list[SiteEntry] = []
         urls = spider._urls
         if isinstance(urls, str):
@@ -125,7 +144,15 @@ class ReportsSpider(scrapy.Spider):
 
     # --- requests ------------------------------------------------------------
     def _request(
-        self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta
+        self,
+        state: SiteState,
+        url: str,
+        callback,
+        *,
+        role: str,
+        depth: int,
+        spec: RequestSpec | None = None,
+        **meta,
     ) -> Request | None:
         if state.blocked:
             return None
@@ -137,13 +164,21 @@ class ReportsSpider(scrapy.Spider):
                 return None
             state.nav_pages += 1
         state.requests += 1
-        return Request(
-            url,
-            callback=callback,
-            errback=self.on_error,
-            meta={"site": state.entry.url, "role": role, "depth": depth, **meta},
-            priority={"report": 30, "list": 20, "column": 20}.get(role, 0),
-        )
+        meta = {"site": state.entry.url, "role": role, "depth": depth, **meta}
+        if role == "attachment":
+            meta.setdefault("download_maxsize", self.attachment_maxsize)
+        kwargs: dict = {
+            "callback": callback,
+            "errback": self.on_error,
+            "meta": meta,
+            "priority": _PRIORITY.get(role, 0),
+        }
+        if spec is None:
+            return Request(url, **kwargs)
+        meta["list_spec"] = asdict(spec)
+        if spec.formdata is not None:
+            return scrapy.FormRequest(url, method=spec.method, formdata=spec.formdata, headers=spec.headers, **kwargs)
+        return Request(url, method=spec.method, body=spec.body or b"", headers=spec.headers or None, **kwargs)
 
     def _page_item(self, response: Response, role: str) -> PageItem:
         return PageItem(
@@ -162,13 +197,44 @@ class ReportsSpider(scrapy.Spider):
         )
 
     # --- callbacks -----------------------------------------------------------
+    def _arrive(self, response: Response):
+        """What every callback does first: the site's state, a repaired decoding, anti-bot check.
+
+        Returns (state, response, items); ``response`` is None when the site turned out blocked.
+        """
+        state = self.sites[response.meta["site"]]
+        items: list = []
+        if isinstance(response, TextResponse):
+            response = _redecoded(response)
+        block = antibot.detect(response.status, antibot.headers_of(response), response.body)
+        if block is not None:
+            items.append(self._page_item(response, response.meta.get("role", "other")))
+            items += self._block_site(state, response.url, block, response.status)
+            return state, None, items
+        return state, response, items
+
+    def _block_site(self, state: SiteState, url: str, block: antibot.Block, status: int | None) -> list:
+        """Stop asking a site that answers with an anti-bot challenge; say so once, with the reason."""
+        if state.blocked:
+            return []
+        state.blocked = block.reason
+        self.crawler.stats.inc_value(f"gsspider/blocked/{block.vendor}")
+        self.logger.warning("%s is blocked: %s", state.entry.url, block.message)
+        return [
+            ErrorItem(url, state.entry.url, "blocked", f"{block.reason}: {block.message}", now(), status),
+            SiteItem(state.entry.url, "blocked", block.reason, state.entry.family or None),
+        ]
+
     def parse_nav(self, response: Response):
         """Home, 信息公开 section and department pages: find the 年报 columns."""
-        state = self.sites[response.meta["site"]]
+        state, response, items = self._arrive(response)
+        yield from items
+        if response is None:
+            return
         role, depth = response.meta["role"], response.meta["depth"]
         if not isinstance(response, TextResponse) or _page_title_is_report(response):
             # A redirect or a deep start URL can land straight on a report (or a document).
-            yield from self.parse_article(response)
+            yield from self._article(response, state)
             return
         yield self._page_item(response, role)
         yield from self._check_html(response, state)
@@ -203,13 +269,19 @@ class ReportsSpider(scrapy.Spider):
             for _, url in departments:
                 if req := self._follow(state, url, self.parse_nav, role="department", depth=depth + 1):
                     yield req
+        # Script-driven directories (gkmlpt) list their columns as hash links to the page itself,
+        # so the page is its own list: let the list readers see it for API calls.
+        yield from self._read_list(response, state, depth, items_only=False)
 
     def parse_list(self, response: Response):
         """A 年报 column and its further pages: report items and pagination."""
-        state = self.sites[response.meta["site"]]
+        state, response, items = self._arrive(response)
+        yield from items
+        if response is None:
+            return
         depth = response.meta["depth"]
         if not isinstance(response, TextResponse) or _page_title_is_report(response):
-            yield from self.parse_article(response)
+            yield from self._article(response, state)
             return
         yield self._page_item(response, response.meta["role"])
         yield from self._check_html(response, state)
@@ -219,8 +291,49 @@ class ReportsSpider(scrapy.Spider):
             return
         yield from self._read_list(response, state, depth)
 
-    def _read_list(self, response: TextResponse, state: SiteState, depth: int):
-        page = read_list(response.url, response.text, hint=state.entry.family or None)
+    def parse_api(self, response: Response):
+        """The answer to a list script's API request (Hanweb dataproxy XML, TRS / gkmlpt JSON)."""
+        state, response, items = self._arrive(response)
+        yield from items
+        if response is None:
+            return
+        yield self._page_item(response, "api")
+        spec = RequestSpec(**response.meta["list_spec"])
+        try:
+            page = read_api(spec, response.body, _header(response, b"Content-Type"))
+        except ListReadError as exc:
+            yield self._list_error(response, state, str(exc))
+            return
+        if page.error:
+            yield self._list_error(response, state, page.error)
+        yield from self._list_page(page, state, response.meta["depth"], response.url)
+
+    def _list_error(self, response: Response, state: SiteState, message: str) -> ErrorItem:
+        state.errors += 1
+        self.crawler.stats.inc_value("gsspider/errors/list_unreadable")
+        return ErrorItem(
+            response.url,
+            state.entry.url,
+            "list_unreadable",
+            f"list answer could not be read: {message}",
+            now(),
+            response.status,
+        )
+
+    def _read_list(self, response: TextResponse, state: SiteState, depth: int, items_only: bool = True):
+        try:
+            page = read_list(response.url, response.text, hint=state.entry.family or None)
+        except ListReadError as exc:
+            yield self._list_error(response, state, str(exc))
+            return
+        if not items_only and not page.requests:
+            return  # a navigation page with no list machinery: its links were scored already
+        if page.error:
+            yield self._list_error(response, state, page.error)
+        yield from self._list_page(page, state, depth, response.url)
+
+    def _list_page(self, page: ListPage, state: SiteState, depth: int, referer: str):
+        """Follow what one list page (static or API answer) offers: reports, sub-columns, pages, calls."""
         self.crawler.stats.inc_value(f"gsspider/list_family/{page.family}")
         for item in page.items:
             kind = discovery.classify_list_item(item.title)
@@ -248,35 +361,66 @@ class ReportsSpider(scrapy.Spider):
         for url in page.pages:
             if req := self._follow(state, url, self.parse_list, role="list", depth=depth):
                 yield req
+        for spec in page.requests[: self.max_api_requests]:
+            if req := self._follow(state, spec.url, self.parse_api, role="api", depth=depth, spec=spec):
+                yield req
+        if len(page.requests) > self.max_api_requests:
+            self.crawler.stats.inc_value("gsspider/api_requests_capped")
 
     def parse_article(self, response: Response):
         """A report page (or attachment): hand the bytes to the parser."""
-        state = self.sites[response.meta["site"]]
-        yield self._page_item(response, "report")
-        if isinstance(response, TextResponse):
+        state, response, items = self._arrive(response)
+        yield from items
+        if response is not None:
+            yield from self._article(response, state)
+
+    def _article(self, response: Response, state: SiteState):
+        role = response.meta.get("role")
+        yield self._page_item(response, "attachment" if role == "attachment" else "report")
+        html = isinstance(response, TextResponse)
+        if html:
             yield from self._check_html(response, state)
             refresh = self._meta_refresh(response, state)
             if refresh is not None:
                 yield from refresh
                 return
         report = parse_report(
-            response.body, url=response.url, content_type=_header(response, b"Content-Type")
+            response.body,
+            url=response.url,
+            content_type=_header(response, b"Content-Type"),
+            encoding=response.encoding if html else None,
         )
-        if report.is_report and report.report_year:
+        listed_title = response.meta.get("list_title") or ""
+        listed_as_report = discovery.classify_list_item(listed_title) == discovery.REPORT
+        if html and role != "attachment":
+            followed = yield from self._attachments(response, state, report, listed_as_report)
+            if followed:
+                return  # the report is in its attachments; this page is only their wrapper
+        flagged = {f.code for f in report.flags} & _UNREAD_FLAGS
+        if report.is_report and report.report_year and not flagged:
             state.reports += 1
             self.crawler.stats.inc_value("gsspider/reports")
-            yield ReportItem(
-                url=response.url,
-                site=state.entry.url,
-                fetched_at=now(),
-                report=report,
-                attachment_of=response.meta.get("attachment_of"),
+            yield self._report_item(response, state, report)
+            return
+        if flagged and (report.is_report or listed_as_report or role == "attachment"):
+            # Listed (or linked) as a report but not readable here: stored with its flags, never
+            # counted as parsed, and named in crawl_errors.
+            # is_report = 1 means "read as a report": the flags say what this one is instead.
+            report.is_report = False
+            codes = ", ".join(sorted(flagged))
+            self.crawler.stats.inc_value("gsspider/reports_unread")
+            state.errors += 1
+            yield self._report_item(response, state, report)
+            yield ErrorItem(
+                response.url,
+                state.entry.url,
+                sorted(flagged)[0],
+                f"{codes}: " + "; ".join(f.message for f in report.flags if f.code in flagged),
+                now(),
+                response.status,
             )
             return
-        if (
-            response.meta.get("list_title")
-            and discovery.classify_list_item(response.meta["list_title"]) == "report"
-        ):
+        if listed_as_report or role == "attachment":
             # Listed as a report but did not read as one: say so, never drop it silently.
             reasons = "; ".join(f.message for f in report.flags) or "no report content"
             state.errors += 1
@@ -289,9 +433,58 @@ class ReportsSpider(scrapy.Spider):
                 response.status,
             )
         self.crawler.stats.inc_value("gsspider/not_reports")
-        if isinstance(response, TextResponse) and response.meta.get("role") == "report":
+        if html and role == "report":
             # Not a report after all: maybe a sub-column listing reports.
             yield from self._read_list(response, state, response.meta.get("depth", 0))
+
+    def _report_item(self, response: Response, state: SiteState, report: Report) -> ReportItem:
+        return ReportItem(
+            url=response.url,
+            site=state.entry.url,
+            fetched_at=now(),
+            report=report,
+            attachment_of=response.meta.get("attachment_of"),
+        )
+
+    def _attachments(self, response: TextResponse, state: SiteState, report: Report, listed: bool):
+        """Follow a report page's document attachments when the page itself lacks the tables.
+
+        Returns (as the generator's value) whether the page handed its report over to attachments.
+        A page whose document is bound only by JavaScript gets the ``js_bound_attachment`` flag.
+        """
+        codes = {f.code for f in report.flags}
+        reportish = report.is_report or listed
+        if not reportish or (report.is_report and FLAG_TABLE3_MISSING not in codes and report.table3):
+            return False
+        sel = Selector(text=response.text)
+        followed = 0
+        for att in find_attachments(sel, response.url):
+            kind = discovery.classify_list_item(att.name)
+            if kind not in (discovery.REPORT, "maybe") and re.search(r"[\u4e00-\u9fff]{2}", att.name):
+                continue  # 申请表.doc, 指南.pdf …: a named document that is not the report
+            req = self._follow(
+                state,
+                att.url,
+                self.parse_article,
+                role="attachment",
+                depth=response.meta.get("depth", 0) + 1,
+                attachment_of=response.url,
+                list_title=response.meta.get("list_title") or report.title or att.name,
+                attachment_kind=att.kind,
+            )
+            if req is not None:
+                followed += 1
+                yield req
+        if followed:
+            self.crawler.stats.inc_value("gsspider/attachments_followed", followed)
+            return True
+        viewer = js_bound_viewer(response.text)
+        if viewer and (FLAG_TABLE3_MISSING in codes or not report.table3):
+            report.flag(
+                FLAG_JS_BOUND,
+                f"the report document is bound only by JavaScript ({viewer}…): no link to follow",
+            )
+        return False
 
     def _check_html(self, response: TextResponse, state: SiteState):
         """A truncated or broken page is recorded; its content is still used."""
@@ -358,11 +551,24 @@ class ReportsSpider(scrapy.Spider):
         if isinstance(exc, Skipped):
             self.crawler.stats.inc_value(f"gsspider/skipped/{type(exc).__name__}")
             return
+        role = request.meta.get("role", "other")
         if isinstance(exc, HttpError):
             response = exc.response
             status = response.status
             kind, message = f"http_{status}", f"HTTP {status}"
-            yield self._page_item(response, request.meta.get("role", "other"))
+            yield self._page_item(response, role)
+            block = antibot.detect(status, antibot.headers_of(response), response.body)
+            if block is not None and state is not None:
+                yield from self._block_site(state, request.url, block, status)
+                return
+            if role == "attachment" and status in (403, 404, 410):
+                message += (
+                    f" for the attachment of {request.meta.get('attachment_of')}"
+                    " (a download link that expired or was withdrawn?)"
+                )
+        elif isinstance(exc, (DownloadCancelledError, CancelledError)) and "max size" in str(exc):
+            limit = request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            kind, message = FLAG_TOO_LARGE, f"larger than the download limit of {limit} bytes: {exc}"
         elif isinstance(exc, RedirectLoop):
             kind, message = "redirect_loop", str(exc)
         elif isinstance(exc, (TimeoutError, TCPTimedOutError)) or "timeout" in type(exc).__name__.lower():
@@ -382,6 +588,40 @@ class ReportsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         for state in self.sites.values():
             self.crawler.stats.set_value(f"gsspider/site_reports/{state.entry.url}", state.reports)
+
+
+_META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.I)
+
+
+def _redecoded(response: TextResponse) -> TextResponse:
+    """The response decoded by what its bytes are when the declared charset is wrong.
+
+    Portals serve GBK under ``Content-Type: …; charset=utf-8``; Scrapy trusts the header and
+    decodes with replacement characters, so the page's links and titles come out as mojibake.
+    A body that does not decode strictly by its declared charset is decoded by its ``<meta>``
+    charset, else GB18030 (a superset of GBK/GB2312), when that decodes it cleanly.
+    """
+    body = response.body
+    try:
+        body.decode(response.encoding)
+        return response
+    except (UnicodeDecodeError, LookupError):
+        pass
+    candidates = []
+    m = _META_CHARSET_RE.search(body[:4096])
+    if m:
+        candidates.append(m.group(1).decode("ascii", "ignore"))
+    candidates += ["gb18030", "utf-8"]
+    for enc in candidates:
+        enc = "gb18030" if enc.lower() in ("gbk", "gb2312", "gb_2312-80", "x-gbk", "cp936") else enc
+        try:
+            body.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if enc.lower() != response.encoding.lower():
+            return response.replace(encoding=enc)
+        return response
+    return response
 
 
 def _header(obj, name: bytes) -> str | None:

@@ -1,0 +1,80 @@
+"""Report attachments on article pages: links to PDF/DOC/DOCX/WPS/XLS(X) files, and JS-bound viewers.
+
+What real pages print (see ``shared/real-pages`` and the primer):
+
+- TRS: ``<a href="./P020250329…pdf" OLDSRC="/protect/P0…pdf" title="….pdf">….pdf</a>`` after the body;
+- Hanweb: ``<a href="/module/download/downfile.jsp?classid=0&filename=<hex>.pdf">….pdf</a>``;
+- download services whose URL names no type: ``/attach/download.do?fileId=…&token=…`` with the
+  file name (``….pdf``) as the link text or title;
+- PDF viewers bound only by JavaScript: ``<iframe src="/pdfjs/web/viewer.html?file={{qzbFile}}">``,
+  the file URL filled in at run time from an API call — there is no link to follow, so the page is
+  flagged ``js_bound_attachment``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+
+from parsel import Selector
+
+DOC_TYPES = ("pdf", "docx", "doc", "wps", "xlsx", "xls", "et", "ofd")
+_EXT_RE = re.compile(r"\.(" + "|".join(DOC_TYPES) + r")(?=$|[?#&;\s\"'）)])", re.I)
+_VIEWER_RE = re.compile(
+    r"""(?:viewer\.html?|pdfjs[^"'\s]*|preview[^"'\s]*)\?file=\s*(\{\{[^}]*\}\}|\$\{[^}]*\}|["']\s*\+)""",
+    re.I,
+)
+FLAG_JS_BOUND = "js_bound_attachment"
+FLAG_TOO_LARGE = "too_large"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    url: str
+    name: str  # the file name or link text, as printed
+    kind: str  # pdf | docx | doc | wps | xls | xlsx | et | ofd
+
+
+def _kind_of(*texts: str) -> str | None:
+    for text in texts:
+        if not text:
+            continue
+        m = _EXT_RE.search(unquote(text))
+        if m:
+            return m.group(1).lower()
+    return None
+
+
+def _url_kind(url: str) -> str | None:
+    parts = urlsplit(url)
+    kind = _kind_of(parts.path)
+    if kind:
+        return kind
+    for values in parse_qs(parts.query).values():  # downfile.jsp?filename=….pdf
+        kind = _kind_of(*values)
+        if kind:
+            return kind
+    return None
+
+
+def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
+    """Every document link of the page, in page order, each URL once."""
+    out: dict[str, Attachment] = {}
+    for a in sel.xpath("//a[@href]"):
+        href = (a.attrib.get("href") or "").strip()
+        if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = urljoin(base_url, href).split("#")[0]
+        text = " ".join("".join(a.xpath(".//text()").getall()).split())
+        title = (a.attrib.get("title") or "").strip()
+        kind = _url_kind(url) or _kind_of(title, text)
+        if kind and url not in out:
+            out[url] = Attachment(url, title or text or url.rsplit("/", 1)[-1], kind)
+    return list(out.values())
+
+
+def js_bound_viewer(html: str) -> str | None:
+    """The viewer URL template when the page binds its document only at run time, else None."""
+    m = _VIEWER_RE.search(html)
+    return m.group(0) if m else None
