@@ -19,7 +19,8 @@ error halfway through leaves a record cut mid-CDATA) is read tolerantly: the com
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin
+from html import unescape
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as DET
@@ -29,12 +30,16 @@ from parsel import Selector
 from .base import ListItem, ListPage, ListReadError, RequestSpec, iso_date, js_object, to_int
 
 FAMILY = "hanweb"
+#: Where JCMS serves further groups when a template's jpage call names no proxyUrl.
+PROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 #: A column of 200 groups is already ~9000 records at the usual 15 x 3; more is a broken number.
 MAX_REQUESTS = 200
 
 _DATASTORE_RE = re.compile(
     r"<script[^>]*type=[\"']text/xml[\"'][^>]*>\s*<datastore>(.*?)</datastore>", re.S | re.I
 )
+_NEXTGROUP_RE = re.compile(r"<nextgroup>\s*<!\[CDATA\[\s*<a[^>]*href=[\"']([^\"']+)", re.I)
+_TRAILING_DATE_RE = re.compile(r"\s*[\[(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?[\])）]?\s*$")
 _RECORD_RE = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _TOTAL_RE = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>")
 _DTD_RE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.I)
@@ -56,6 +61,7 @@ def record_item(fragment: str, base_url: str) -> ListItem | None:
         return None
     href = a[0].attrib["href"].strip()
     text = " ".join("".join(a[0].xpath(".//text()").getall()).split())
+    text = _TRAILING_DATE_RE.sub("", text) or text  # some templates put the date inside the <a>
     full = " ".join((a[0].attrib.get("title") or "").split())
     cut = text.endswith(("...", "…"))
     title = full if full and (cut or len(full) > len(text)) else text or full
@@ -73,30 +79,41 @@ def _items(fragments: list[str], base_url: str) -> list[ListItem]:
     return items
 
 
-def group_ranges(
-    total: int, per_page: int, group_size: int, limit: int = MAX_REQUESTS
-) -> list[tuple[int, int]]:
-    """The (startrecord, endrecord) pairs the page's script asks after the static first group."""
-    group = max(per_page, 1) * max(group_size, 1)
-    out = []
-    k = 1
-    while group * k + 1 <= total and len(out) < limit:
-        start = group * k + 1
-        out.append((start, start + group - 1))
-        k += 1
-    return out
+def group_ranges(total: int, group: int, limit: int = MAX_REQUESTS) -> list[tuple[int, int]]:
+    """The (startrecord, endrecord) pairs the page's script asks after the static first group of
+    ``group`` (= perPage * groupSize) records: ``S = group*k + 1``, ``E = S + group - 1``, k = 1…"""
+    group = max(group, 1)
+    return [(group * k + 1, group * (k + 1)) for k in range(1, limit + 1) if group * k + 1 <= total]
 
 
-def requests_for(url: str, html: str) -> list[RequestSpec]:
-    """The dataproxy POSTs of the page's ``jpage({...})`` call (none without a proxyUrl)."""
+def _nextgroup(html: str) -> tuple[str, dict[str, str]] | None:
+    """(path, query fields) of the datastore's ``<nextgroup>`` link: the same fields as ajaxParam
+    (``page`` aside), used when a template leaves ajaxParam out."""
+    m = _NEXTGROUP_RE.search(html)
+    if not m:
+        return None
+    parts = urlsplit(unescape(m.group(1)))
+    fields = {k: unquote(v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"}
+    return parts.path, fields  # webname is %-encoded twice in the link: parse_qsl + unquote
+
+
+def requests_for(url: str, html: str, static_count: int = 0) -> list[RequestSpec]:
+    """The dataproxy POSTs of the page's ``jpage({...})`` call. Templates vary: without
+    ``proxyUrl`` the ``<nextgroup>`` path (else JCMS's fixed path) is used, without ``ajaxParam``
+    the nextgroup's query fields, without ``groupSize`` the size of the static first group."""
     call = js_object(html, r"\.jpage\s*\(")
-    if not call or not call.get("proxyUrl"):
+    if not call:
         return []
-    param = js_object(call.get("ajaxParam", ""), "") or {}
+    nextgroup = _nextgroup(html)
+    proxy_path = call.get("proxyUrl") or (nextgroup[0] if nextgroup else "") or PROXY_PATH
+    param = js_object(call.get("ajaxParam", ""), "") or (nextgroup[1] if nextgroup else {})
     per_page = to_int(call.get("perPage"), 15) or 15
-    group_size = to_int(call.get("groupSize"), 3) or 3
     total = to_int(call.get("totalRecord"), 0) or 0
-    proxy = urljoin(url, call["proxyUrl"])
+    if (group_size := to_int(call.get("groupSize"))) is not None and group_size > 0:
+        group = per_page * group_size
+    else:
+        group = static_count or per_page * 3
+    proxy = urljoin(url, proxy_path)
     joiner = "&" if "?" in proxy else "?"
     return [
         RequestSpec(
@@ -106,7 +123,7 @@ def requests_for(url: str, html: str) -> list[RequestSpec]:
             kind="api",
             family=FAMILY,
         )
-        for start, end in group_ranges(total, per_page, group_size)
+        for start, end in group_ranges(total, group)
     ]
 
 
@@ -114,7 +131,7 @@ def read(url: str, html: str, sel: Selector | None = None) -> ListPage:
     fragments = []
     for store in _DATASTORE_RE.findall(html):
         fragments += _RECORD_RE.findall(store)
-    return ListPage(FAMILY, _items(fragments, url), [], requests_for(url, html))
+    return ListPage(FAMILY, _items(fragments, url), [], requests_for(url, html, len(fragments)))
 
 
 def _decode(body: bytes, content_type: str | None) -> str:
