@@ -71,7 +71,32 @@ def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
         kind = _url_kind(url) or _kind_of(title, text)
         if kind and url not in out:
             out[url] = Attachment(url, title or text or url.rsplit("/", 1)[-1], kind)
+    # A document shown in the page through a frame: <iframe src="….pdf">, <embed>, <object data>.
+    for src in sel.xpath("//iframe/@src | //embed/@src | //object/@data").getall():
+        src = src.strip()
+        if not src or "{{" in src or src.lower().startswith(("javascript:", "about:")):
+            continue
+        url = urljoin(base_url, src).split("#")[0]
+        inner = parse_qs(urlsplit(url).query).get("file", [""])[0]  # viewer.html?file=/files/a.pdf
+        if inner and _url_kind(inner):
+            url = urljoin(base_url, inner)
+        kind = _url_kind(url)
+        if kind and url not in out:
+            out[url] = Attachment(url, url.rsplit("/", 1)[-1], kind)
     return list(out.values())
+
+
+def frames(sel: Selector, base_url: str) -> list[str]:
+    """HTML pages a page shows through ``<iframe>``/``<frame>`` (old portals frame their lists)."""
+    out = []
+    for src in sel.xpath("//iframe/@src | //frame/@src").getall():
+        src = src.strip()
+        if not src or "{{" in src or src.lower().startswith(("javascript:", "about:", "data:")):
+            continue
+        url = urljoin(base_url, src).split("#")[0]
+        if _url_kind(url) is None and "?file=" not in url and url not in out:
+            out.append(url)
+    return out
 
 
 def js_bound_viewer(html: str) -> str | None:

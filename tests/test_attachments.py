@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parsel import Selector
 
-from gsspider.attachments import find_attachments, js_bound_viewer
+from gsspider.attachments import find_attachments, frames, js_bound_viewer
 
 BASE = "http://www.xx.gov.cn/xxgk/xxgknb/202503/t20250329_241005.html"
 
@@ -56,3 +56,19 @@ def test_js_bound_viewer():
     assert js_bound_viewer("<script>src = '/pdfjs/web/viewer.html?file=' + data.fileUrl</script>")
     assert js_bound_viewer('<iframe src="/pdfjs/web/viewer.html?file=/files/a.pdf"></iframe>') is None
     assert js_bound_viewer("<p>正文</p>") is None
+
+
+def test_documents_shown_in_frames():
+    html = (
+        '<iframe src="/files/report2024.pdf"></iframe>'
+        '<iframe src="/pdfjs/web/viewer.html?file=/files/b.pdf"></iframe>'
+        '<iframe src="/pdfjs/web/viewer.html?file={{qzbFile}}"></iframe>'
+        '<embed src="c.docx"><iframe src="/list/frame.html"></iframe>'
+    )
+    urls = [a.url for a in _find(html)]
+    assert urls == [
+        "http://www.xx.gov.cn/files/report2024.pdf",
+        "http://www.xx.gov.cn/files/b.pdf",
+        "http://www.xx.gov.cn/xxgk/xxgknb/202503/c.docx",
+    ]
+    assert frames(Selector(text=html), BASE) == ["http://www.xx.gov.cn/list/frame.html"]

@@ -22,8 +22,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from gsspider import antibot, discovery
-from gsspider.attachments import FLAG_JS_BOUND, FLAG_TOO_LARGE, find_attachments, js_bound_viewer
+from gsspider import antibot, browser, discovery
+from gsspider.attachments import FLAG_JS_BOUND, FLAG_TOO_LARGE, find_attachments, frames, js_bound_viewer
 from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem
 from gsspider.listreaders import ListPage, RequestSpec, read_api, read_list
 from gsspider.listreaders.base import ListReadError, anchors
@@ -45,6 +45,7 @@ _META_REFRESH_RE = re.compile(
 )
 _SOFT_404_RE = re.compile("页面不存在|页面未找到|找不到该页面|404|已删除|不存在或已")
 _ROLE_NAV = ("home", "section", "department")
+_ROLE_RENDER = frozenset({"home", "section", "department", "column", "list"})
 _PRIORITY = {"attachment": 30, "report": 30, "list": 20, "column": 20, "api": 20}
 #: A document that was listed as a report but could not be read is stored with these flags
 #: (never counted as parsed) so that nothing listed is lost silently.
@@ -83,6 +84,7 @@ class ReportsSpider(scrapy.Spider):
         # site_for runs for every link and request: a dict look-up, not a scan of the sites.
         self._by_host: dict[str, SiteState] = {}
         self._by_domain: list[tuple[str, SiteState]] = []  # bare domains admitting subdomains
+        self._pending_items: list = []  # items found while starting (yielded by start())
 
     # --- set-up --------------------------------------------------------------
     @classmethod
@@ -94,6 +96,11 @@ class ReportsSpider(scrapy.Spider):
         spider.max_nav_depth = s.getint("GSSPIDER_MAX_NAV_DEPTH", 4)
         spider.attachment_maxsize = s.getint("GSSPIDER_ATTACHMENT_MAXSIZE", 32 * 1024 * 1024)
         spider.max_api_requests = s.getint("GSSPIDER_MAX_API_REQUESTS", 200)
+        # Rendering through a browser is on when crawl set-up installed scrapy-playwright's handler
+        # (gsspider.crawl does so when a site of the crawl has ``render``); else the reason it is not.
+        handlers = s.getdict("DOWNLOAD_HANDLERS")
+        spider.render_enabled = handlers.get("http") == browser.HANDLER
+        spider.render_unavailable = s.get("GSSPIDER_RENDER_UNAVAILABLE") or ""
         entries: list[SiteEntry] = []
         urls = spider._urls
         if isinstance(urls, str):
@@ -133,11 +140,19 @@ class ReportsSpider(scrapy.Spider):
     async def start(self):
         for req in self.start_requests():
             yield req
+        while self._pending_items:
+            yield self._pending_items.pop(0)
 
     def start_requests(self):
         if not self.sites:
             self.logger.error("no sites to crawl: give urls=… or a site registry")
         for state in self.sites.values():
+            if state.entry.render and not self.render_enabled:
+                why = self.render_unavailable or "rendering is not enabled in this crawl's settings"
+                self.logger.warning("%s needs a browser: %s; crawled without one", state.entry.url, why)
+                self._pending_items.append(
+                    ErrorItem(state.entry.url, state.entry.url, "browser_unavailable", why, now())
+                )
             for url in [state.entry.url, *state.extra_starts]:
                 if req := self._request(state, url, self.parse_nav, role="home", depth=0):
                     yield req
@@ -165,6 +180,9 @@ class ReportsSpider(scrapy.Spider):
             state.nav_pages += 1
         state.requests += 1
         meta = {"site": state.entry.url, "role": role, "depth": depth, **meta}
+        if state.entry.render and self.render_enabled and role in _ROLE_RENDER:
+            # Only navigation and list pages: report pages and files keep the server's own bytes.
+            meta = {**browser.render_meta(), **meta}
         if role == "attachment":
             meta.setdefault("download_maxsize", self.attachment_maxsize)
         kwargs: dict = {
@@ -331,6 +349,11 @@ class ReportsSpider(scrapy.Spider):
         if page.error:
             yield self._list_error(response, state, page.error)
         yield from self._list_page(page, state, depth, response.url)
+        if items_only and not (page.items or page.pages or page.requests):
+            # An empty shell: old portals show their lists through frames.
+            for url in frames(Selector(text=response.text), response.url):
+                if req := self._follow(state, url, self.parse_list, role="list", depth=depth + 1):
+                    yield req
 
     def _list_page(self, page: ListPage, state: SiteState, depth: int, referer: str):
         """Follow what one list page (static or API answer) offers: reports, sub-columns, pages, calls."""
