@@ -10,7 +10,7 @@ from pathlib import Path
 
 DEFAULT_DB = "data/gsspider.db"
 DEFAULT_SITES = "data/sites.csv"
-EXPORT_TABLES = ("reports", "cells", "checks", "pages", "crawl_errors", "sites")
+EXPORT_TABLES = ("reports", "cells", "checks", "pages", "crawl_errors", "sites", "report_versions", "crawls")
 
 
 def _settings_pairs(pairs: list[str]) -> dict[str, str]:
@@ -25,21 +25,90 @@ def _settings_pairs(pairs: list[str]) -> dict[str, str]:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from gsspider.crawl import format_summary, run_crawl, summary
+    from gsspider.recrawl import parse_date
 
     urls = list(args.urls or [])
+    overrides = _settings_pairs(args.set)
+    year, since = args.year, args.since
+    if args.resume:
+        overrides["GSSPIDER_RESUME"] = True
+        previous = _unfinished(args.db)
+        if previous is None:
+            print(
+                f"gsspider crawl --resume: no unfinished crawl in {args.db}; starting a new one",
+                file=sys.stderr,
+            )
+        else:
+            # Resume what was asked: the interrupted crawl's URLs, registry and season.
+            before = previous.get("args") or {}
+            if not urls and not args.sites:
+                saved = before.get("urls") or []
+                urls = saved.split(",") if isinstance(saved, str) else list(saved)
+                args.sites = before.get("sites")
+            year = year or before.get("season_year")
+            since = since or before.get("since")
+            print(
+                f"gsspider crawl: resuming crawl {previous['id']} of {previous['started']}", file=sys.stderr
+            )
     sites = args.sites or (None if urls else DEFAULT_SITES)
     if sites and not Path(sites).exists():
         print(f"gsspider crawl: no site registry at {sites}", file=sys.stderr)
         return 2
-    overrides = _settings_pairs(args.set)
+    if year is not None:
+        try:
+            year = int(year)
+        except (TypeError, ValueError):
+            print(f"gsspider crawl: --year takes a year like 2024, not {year!r}", file=sys.stderr)
+            return 2
+        if not 1990 <= year <= 2100:
+            print(f"gsspider crawl: --year {year} is not a plausible report year", file=sys.stderr)
+            return 2
+        overrides["GSSPIDER_SEASON_YEAR"] = year
+    if since:
+        if parse_date(since) is None:
+            print(f"gsspider crawl: --since takes a date YYYY-MM-DD, not {since!r}", file=sys.stderr)
+            return 2
+        overrides["GSSPIDER_SINCE"] = parse_date(since).isoformat()
+    if args.freshness_days is not None:
+        if args.freshness_days < 0:
+            print("gsspider crawl: --freshness-days must be 0 or more", file=sys.stderr)
+            return 2
+        overrides["GSSPIDER_FRESHNESS_DAYS"] = args.freshness_days
     if args.budget:
         overrides["GSSPIDER_SITE_BUDGET"] = args.budget
     if args.quiet:
         overrides.setdefault("LOG_LEVEL", "WARNING")
-    stats = run_crawl(urls, db=args.db, sites=sites, settings=overrides)
-    print(format_summary(summary(args.db)))
-    print(f"requests: {stats.get('downloader/request_count', 0)}, finish: {stats.get('finish_reason')}")
+    try:
+        stats = run_crawl(urls, db=args.db, sites=sites, settings=overrides)
+    except ValueError as exc:  # a bad registry row, a bad setting
+        print(f"gsspider crawl: {exc}", file=sys.stderr)
+        return 2
+    print(format_summary(summary(args.db, season=year)))
+    skipped = sum(v for k, v in stats.items() if k.startswith("gsspider/skipped/"))
+    print(
+        f"requests: {stats.get('downloader/request_count', 0)}, "
+        f"bytes: {stats.get('downloader/response_bytes', 0)}, "
+        f"not modified: {stats.get('gsspider/recrawl/not_modified', 0)}, "
+        f"skipped: {skipped}, finish: {stats.get('finish_reason')}"
+    )
+    if stats.get("finish_reason") not in (None, "finished"):
+        print(
+            f"gsspider crawl: interrupted; continue with: gsspider crawl --resume --db {args.db}",
+            file=sys.stderr,
+        )
     return 0
+
+
+def _unfinished(db_path: str) -> dict | None:
+    from gsspider import storage
+
+    if not Path(db_path).exists():
+        return None
+    db = storage.open_db(db_path)
+    try:
+        return storage.unfinished_crawl(db)
+    finally:
+        db.close()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -103,9 +172,26 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_sites(args: argparse.Namespace) -> int:
-    from gsspider.sites import SiteEntry, load_registry, normalise_url, save_registry
+    from gsspider.sites import (
+        KNOWN_FAMILIES,
+        SiteEntry,
+        check_registry,
+        load_registry,
+        normalise_url,
+        save_registry,
+    )
 
-    entries = load_registry(args.sites)
+    if args.action == "check":
+        problems, count = check_registry(args.sites)
+        for problem in problems:
+            print(problem)
+        print(f"{count} sites, {len(problems)} problems")
+        return 1 if problems else 0
+    try:
+        entries = load_registry(args.sites)
+    except ValueError as exc:
+        print(f"gsspider sites: {exc} (gsspider sites check lists every problem)", file=sys.stderr)
+        return 2
     if args.action == "list":
         for e in entries:
             hints = ", ".join(
@@ -115,6 +201,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
                     ("budget", e.budget),
                     ("freshness_days", e.freshness_days),
                     ("render", e.render or None),
+                    ("domains", ";".join(e.domains)),
                 )
                 if v
             )
@@ -122,14 +209,27 @@ def cmd_sites(args: argparse.Namespace) -> int:
         print(f"{len(entries)} sites in {args.sites}", file=sys.stderr)
         return 0
     if args.action == "add":
+        if not args.urls:
+            print("gsspider sites add: give at least one URL", file=sys.stderr)
+            return 2
+        if args.family and args.family not in KNOWN_FAMILIES:
+            print(
+                f"gsspider sites add: unknown family {args.family!r} (known: {', '.join(KNOWN_FAMILIES)})",
+                file=sys.stderr,
+            )
+            return 2
+        for name, value in (("--budget", args.budget), ("--freshness-days", args.freshness_days)):
+            if value is not None and value < 0:
+                print(f"gsspider sites add: {name} must be 0 or more", file=sys.stderr)
+                return 2
         known = {e.url for e in entries}
         added = 0
         for url in args.urls:
             try:
                 url = normalise_url(url)
             except ValueError as exc:
-                print(f"gsspider sites add: {exc}", file=sys.stderr)
-                return 2
+                print(f"gsspider sites add: {exc}; skipped", file=sys.stderr)
+                continue
             if url in known:
                 continue
             entries.append(
@@ -138,6 +238,7 @@ def cmd_sites(args: argparse.Namespace) -> int:
                     name=args.name or "",
                     family=args.family or "",
                     budget=args.budget,
+                    freshness_days=args.freshness_days,
                     render=args.render,
                 )
             )
@@ -146,19 +247,6 @@ def cmd_sites(args: argparse.Namespace) -> int:
         save_registry(args.sites, entries)
         print(f"added {added}; {len(entries)} sites in {args.sites}")
         return 0
-    if args.action == "check":
-        problems = 0
-        seen = set()
-        for e in entries:
-            if e.url in seen:
-                print(f"duplicate: {e.url}")
-                problems += 1
-            seen.add(e.url)
-            if e.family and e.family not in ("trs", "paged", "hanweb", "trs_api", "gkmlpt"):
-                print(f"unknown family {e.family!r}: {e.url}")
-                problems += 1
-        print(f"{len(entries)} sites, {problems} problems")
-        return 1 if problems else 0
     return 2
 
 
@@ -168,6 +256,21 @@ def register(sub) -> None:
     p.add_argument("--sites", help=f"site registry CSV (default {DEFAULT_SITES} when no URL is given)")
     p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
     p.add_argument("--budget", type=int, help="most requests per site")
+    p.add_argument(
+        "--year", type=int, help="report season: only reports on this year (lists paged back to it)"
+    )
+    p.add_argument("--since", metavar="DATE", help="only entries published on or after DATE (YYYY-MM-DD)")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the newest unfinished (killed, interrupted) crawl of --db without refetching what it stored",
+    )
+    p.add_argument(
+        "--freshness-days",
+        type=float,
+        metavar="N",
+        help="stored report pages validated within N days are not requested (0: revalidate all; default 30)",
+    )
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy/gsspider setting")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
     p.set_defaults(func=cmd_crawl)
@@ -192,5 +295,6 @@ def register(sub) -> None:
     p.add_argument("--name")
     p.add_argument("--family")
     p.add_argument("--budget", type=int)
+    p.add_argument("--freshness-days", type=float, metavar="N", help="re-fetch this site's report pages after N days")
     p.add_argument("--render", action="store_true")
     p.set_defaults(func=cmd_sites)

@@ -44,7 +44,19 @@ def run_crawl(
     return dict(crawler.stats.get_stats())
 
 
-def summary(db_path: str | Path) -> dict[str, Any]:
+def year_coverage(found: set[int], season: int | None = None) -> tuple[list[int], list[int]]:
+    """Years present, and years missing between the oldest and newest found (and the season asked
+    for, when there is one)."""
+    present = sorted(y for y in found if y is not None)
+    span = [*present, *([season] if season else [])]
+    if not span:
+        return [], []
+    missing = [y for y in range(min(span), max(span) + 1) if y not in found]
+    return present, missing
+
+
+def summary(db_path: str | Path, season: int | None = None) -> dict[str, Any]:
+    """Per site: reports by year, years present and missing, errors, status; the whole store's totals."""
     db = storage.open_db(db_path)
     out: dict[str, Any] = {"sites": {}}
     per_site: dict[str, dict[str, Any]] = defaultdict(
@@ -65,11 +77,14 @@ def summary(db_path: str | Path) -> dict[str, Any]:
             s["reason"] = row.get("reason")
             s["pages"] = row.get("pages")
     for site, s in sorted(per_site.items()):
+        present, missing = year_coverage(set(s["years"]), season)
         out["sites"][site] = {
             "status": s.get("status"),
             "reason": s.get("reason"),
             "reports": s["reports"],
             "years": dict(sorted((k, v) for k, v in s["years"].items() if k is not None)),
+            "years_present": present,
+            "years_missing": missing,
             "errors": s["errors"],
             "pages": s.get("pages"),
         }
@@ -77,19 +92,28 @@ def summary(db_path: str | Path) -> dict[str, Any]:
     out["checks_failed_reports"] = db.execute(
         "SELECT count(*) FROM reports WHERE checks_failed > 0"
     ).fetchone()[0]
+    out["versions"] = db.execute("SELECT count(*) FROM report_versions").fetchone()[0]
+    out["season"] = season
     db.close()
     return out
 
 
 def format_summary(data: dict[str, Any]) -> str:
-    lines = [f"{data['reports']} reports stored ({data['checks_failed_reports']} with failing checks)"]
+    head = f"{data['reports']} reports stored ({data['checks_failed_reports']} with failing checks"
+    if data.get("versions"):
+        head += f"; {data['versions']} earlier versions kept"
+    lines = [head + ")"]
     for site, s in data["sites"].items():
         years = ", ".join(f"{y}: {n}" for y, n in s["years"].items()) or "-"
         status = s["status"] or "?"
         if status == "blocked":
             status = f"BLOCKED ({s['reason']})"
         errors = ", ".join(f"{k} ×{v}" for k, v in s["errors"].items()) or "none"
-        lines.append(f"  {site}  [{status}]  reports {s['reports']}  by year: {years}  errors: {errors}")
+        missing = ", ".join(str(y) for y in s.get("years_missing", [])) or "none"
+        lines.append(
+            f"  {site}  [{status}]  reports {s['reports']}  by year: {years}  missing years: {missing}  "
+            f"errors: {errors}"
+        )
     return "\n".join(lines)
 
 

@@ -34,6 +34,11 @@ HTTPERROR_ALLOW_ALL = False
 DOWNLOADER_MIDDLEWARES = {
     "gsspider.middlewares.SiteScopeMiddleware": 50,
     "gsspider.middlewares.RedirectLoopMiddleware": 650,
+    # Conditional requests, freshness, resume: after decompression (590), before retries (550).
+    "gsspider.recrawl.RecrawlMiddleware": 580,
+}
+SPIDER_MIDDLEWARES = {
+    "gsspider.recrawl.SeasonMiddleware": 550,  # --year / --since (off unless set)
 }
 ITEM_PIPELINES = {
     "gsspider.pipelines.SQLitePipeline": 300,
@@ -60,3 +65,16 @@ GSSPIDER_ALLOW_PRIVATE_HOSTS = []
 GSSPIDER_PROGRESS_INTERVAL = 10.0
 #: Site registry CSV used when a crawl names no URLs.
 GSSPIDER_SITES = "data/sites.csv"
+#: Re-crawls: days a stored report page counts as fresh (not requested again); a registry
+#: ``freshness_days`` overrides it per site; 0 revalidates every report on every crawl.
+GSSPIDER_FRESHNESS_DAYS = 30.0
+#: Send If-None-Match / If-Modified-Since for stored pages (304: answered from the store).
+GSSPIDER_CONDITIONAL_REQUESTS = True
+#: Largest page body kept (zlib) to answer a 304 of a navigation or list page, in bytes.
+GSSPIDER_STORE_BODY_MAX = 2 * 1024 * 1024
+#: Continue the newest unfinished crawl of GSSPIDER_DB (``gsspider crawl --resume``).
+GSSPIDER_RESUME = False
+#: Report season: only reports on this year (``--year``); 0 or None: every year.
+GSSPIDER_SEASON_YEAR = None
+#: Only entries published on or after this date, YYYY-MM-DD (``--since``); None: no limit.
+GSSPIDER_SINCE = None

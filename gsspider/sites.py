@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 REGISTRY_FIELDS = ("url", "name", "family", "budget", "freshness_days", "render", "domains", "notes")
+#: List-family hints the list readers know.
+KNOWN_FAMILIES = ("trs", "paged", "hanweb", "trs_api", "gkmlpt")
 
 
 @dataclass
@@ -90,3 +92,47 @@ def save_registry(path: str | Path, entries: list[SiteEntry]) -> None:
             row["budget"] = "" if e.budget is None else e.budget
             row["freshness_days"] = "" if e.freshness_days is None else e.freshness_days
             writer.writerow(row)
+
+
+def check_registry(path: str | Path) -> tuple[list[str], int]:
+    """Every problem of a registry (bad rows, duplicate portals, unknown hints), and its row count.
+    Reads the whole file even when rows are bad; thousands of rows take milliseconds."""
+    path = Path(path)
+    problems: list[str] = []
+    if not path.exists():
+        return [f"{path}: no such registry"], 0
+    seen: dict[str, int] = {}
+    count = 0
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        missing = [f for f in ("url",) if f not in (reader.fieldnames or [])]
+        if missing:
+            return [f"{path}: no 'url' column (columns: {', '.join(REGISTRY_FIELDS)})"], 0
+        unknown = [f for f in reader.fieldnames or [] if f not in REGISTRY_FIELDS]
+        if unknown:
+            problems.append(f"{path}: unknown columns {', '.join(unknown)}")
+        for lineno, row in enumerate(reader, start=2):
+            url = (row.get("url") or "").strip()
+            if not url or url.startswith("#"):
+                continue
+            count += 1
+            try:
+                entry = entry_from_row(row)
+            except ValueError as exc:
+                problems.append(f"line {lineno}: {exc}")
+                continue
+            key = entry.host
+            if key in seen:
+                problems.append(f"line {lineno}: duplicate of line {seen[key]}: {entry.url}")
+            else:
+                seen[key] = lineno
+            if entry.family and entry.family not in KNOWN_FAMILIES:
+                problems.append(f"line {lineno}: unknown family {entry.family!r}: {entry.url}")
+            if entry.budget is not None and entry.budget <= 0:
+                problems.append(f"line {lineno}: budget must be positive: {entry.url}")
+            if entry.freshness_days is not None and entry.freshness_days < 0:
+                problems.append(f"line {lineno}: freshness_days must be 0 or more: {entry.url}")
+            render = (row.get("render") or "").strip().lower()
+            if render not in ("", "0", "1", "true", "false", "yes", "no", "y", "n"):
+                problems.append(f"line {lineno}: render must be 1 or empty, not {render!r}: {entry.url}")
+    return problems, count

@@ -8,6 +8,8 @@ duplicates. WAL mode keeps the database readable while a crawl writes.
 from __future__ import annotations
 
 import json
+import zlib
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +140,71 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["pages"].create_index(["site"], if_not_exists=True)
 
 
+@migrations()
+def m002_recrawl(db: sqlite_utils.Database) -> None:
+    """Re-crawls (stored bodies of nav/list pages, validation times), report versions, crawls."""
+    pages = db["pages"]
+    for name, kind in (("body", bytes), ("crawl_id", int), ("validated_at", str)):
+        if name not in pages.columns_dict:
+            pages.add_column(name, kind)
+    if "version" not in db["reports"].columns_dict:
+        db["reports"].add_column("version", int)
+    db["report_versions"].create(
+        {
+            "id": int,
+            "report_url": str,
+            "version": int,  # the superseded version's number (1 = first stored)
+            "content_hash": str,  # of the superseded body
+            "fetched_at": str,  # when the superseded body was fetched
+            "superseded_at": str,  # when the new body was fetched
+            "new_content_hash": str,
+            "changed_fields": str,  # JSON list of report fields that differ
+            "changed_cells": str,  # JSON list of {table, row, column, old, new}
+            "old_cells": str,  # JSON list of the superseded cells
+            "old_report": str,  # JSON of the superseded reports row
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db["report_versions"].create_index(["report_url"], if_not_exists=True)
+    db["crawls"].create(
+        {"id": int, "started": str, "finished": str, "status": str, "args": str, "resumed": int},
+        pk="id",
+        if_not_exists=True,
+    )
+    db["pages"].create_index(["crawl_id"], if_not_exists=True)
+
+
+#: Fields compared between versions of a report (not bookkeeping like fetched_at or the hash).
+VERSION_FIELDS = (
+    "title",
+    "report_year",
+    "publisher",
+    "region",
+    "level",
+    "template",
+    "index_number",
+    "issuing_body",
+    "written_date",
+    "published_date",
+    "document_number",
+    "text",
+    "sections",
+    "flags",
+    "checks_failed",
+    "is_report",
+    "source_form",
+    "encoding",
+    "attachment_of",
+)
+#: Page bodies bigger than this are not kept for 304 answers (they are fetched again instead).
+BODY_MAX = 2 * 1024 * 1024
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -266,23 +333,80 @@ def store_report(
     fetched_at: str,
     attachment_of: str | None = None,
 ) -> None:
-    """Replace everything stored for ``url`` with this parse, in one transaction."""
-    with db.conn:
-        db["reports"].upsert(
-            report_row(report, url=url, site=site, fetched_at=fetched_at, attachment_of=attachment_of),
-            pk="url",
-            alter=True,
-        )
+    """Replace everything stored for ``url`` with this parse, in ONE transaction (report row,
+    cells, checks, and the superseded version when the body changed): a crawl killed at any moment
+    leaves either the old report or the new one, never a mix.
+
+    A body whose hash differs from the stored one keeps the stored report as a row of
+    ``report_versions`` (its hash, fetch time, cells, and what changed)."""
+    row = report_row(report, url=url, site=site, fetched_at=fetched_at, attachment_of=attachment_of)
+    cells = cell_rows(report, url)
+    checks = check_rows(report, url)
+    with db.atomic():
+        old = _one(db, "SELECT * FROM reports WHERE url = ?", [url])
+        row["version"] = (old.get("version") or 1) if old else 1
+        if old and old.get("content_hash") != row["content_hash"]:
+            row["version"] += 1
+            _keep_version(db, old, row, cells)
+        db["reports"].upsert(row, pk="url", alter=True)
         db.execute("DELETE FROM cells WHERE report_url = ?", [url])
         db.execute("DELETE FROM checks WHERE report_url = ?", [url])
-        cells = cell_rows(report, url)
         if cells:
             db["cells"].insert_all(
                 cells, pk=("report_url", "table_name", "row_key", "column_key"), replace=True
             )
-        checks = check_rows(report, url)
         if checks:
             db["checks"].insert_all(checks, pk=("report_url", "name", "scope"), replace=True)
+        # The parse is stored: the raw body is no longer needed to answer a 304.
+        db.execute("UPDATE pages SET body = NULL WHERE url = ? AND body IS NOT NULL", [url])
+
+
+def _one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any] | None:
+    cursor = db.execute(sql, params)
+    found = cursor.fetchone()
+    if found is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], found, strict=True))
+
+
+def _keep_version(
+    db: sqlite_utils.Database, old: dict[str, Any], new: dict[str, Any], new_cells: list[dict[str, Any]]
+) -> None:
+    url = old["url"]
+    old_cells = [
+        dict(r)
+        for r in db.query(
+            "SELECT table_name, row_key, column_key, value, raw FROM cells WHERE report_url = ?", [url]
+        )
+    ]
+    def number(value: Any) -> Any:
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    before = {(c["table_name"], c["row_key"], c["column_key"]): number(c["value"]) for c in old_cells}
+    after = {(c["table_name"], c["row_key"], c["column_key"]): number(c["value"]) for c in new_cells}
+    changed_cells = [
+        {"table": k[0], "row": k[1], "column": k[2], "old": before.get(k), "new": after.get(k)}
+        for k in sorted(set(before) | set(after))
+        if before.get(k) != after.get(k)
+    ]
+    changed_fields = [f for f in VERSION_FIELDS if old.get(f) != new.get(f)]
+    if changed_cells:
+        changed_fields.append("cells")
+    db["report_versions"].insert(
+        {
+            "report_url": url,
+            "version": old.get("version") or 1,
+            "content_hash": old.get("content_hash"),
+            "fetched_at": old.get("fetched_at"),
+            "superseded_at": new.get("fetched_at"),
+            "new_content_hash": new.get("content_hash"),
+            "changed_fields": json.dumps(changed_fields),
+            "changed_cells": json.dumps(changed_cells, ensure_ascii=False),
+            "old_cells": json.dumps(old_cells, ensure_ascii=False),
+            "old_report": json.dumps(old, ensure_ascii=False, default=str),
+        },
+        pk="id",
+    )
 
 
 def store_page(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
@@ -314,3 +438,84 @@ def store_error(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
 
 def store_site(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
     db["sites"].upsert(row, pk="url", alter=True)
+
+
+# --- re-crawls and resumes ----------------------------------------------------------------
+
+
+def compress(body: bytes) -> bytes:
+    return zlib.compress(body, 6)
+
+
+def decompress(blob: bytes | None) -> bytes | None:
+    if blob is None:
+        return None
+    try:
+        return zlib.decompress(blob)
+    except zlib.error:
+        return None
+
+
+def stored_page(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
+    """What is stored for ``url``: its pages row and, when a report was stored from it, that
+    report's hash (``report_hash``)."""
+    return _one(
+        db,
+        "SELECT p.url, p.status, p.content_hash, p.content_type, p.etag, p.last_modified, p.final_url,"
+        " p.fetched_at, p.validated_at, p.crawl_id, p.kind, p.body, r.content_hash AS report_hash"
+        " FROM pages p LEFT JOIN reports r ON r.url = coalesce(p.final_url, p.url) WHERE p.url = ?",
+        [url],
+    )
+
+
+def mark_page(db: sqlite_utils.Database, url: str, **fields: Any) -> None:
+    """Insert or update a pages row with these columns only (one statement, committed)."""
+    fields["url"] = url
+    names = list(fields)
+    updates = ", ".join(f"{n} = excluded.{n}" for n in names if n != "url")
+    db.execute(
+        f"INSERT INTO pages ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+        f" ON CONFLICT(url) DO UPDATE SET {updates}",
+        [fields[n] for n in names],
+    )
+
+
+def start_crawl(db: sqlite_utils.Database, args: dict[str, Any]) -> int:
+    with db.atomic():
+        db["crawls"].insert(
+            {
+                "started": now(),
+                "status": "running",
+                "args": json.dumps(args, ensure_ascii=False),
+                "resumed": 0,
+            },
+            pk="id",
+        )
+        return int(db.execute("SELECT max(id) FROM crawls").fetchone()[0])
+
+
+def unfinished_crawl(db: sqlite_utils.Database) -> dict[str, Any] | None:
+    """The newest crawl that did not finish (killed, interrupted), with its args decoded."""
+    if not db["crawls"].exists():
+        return None
+    row = _one(db, "SELECT * FROM crawls WHERE finished IS NULL ORDER BY id DESC LIMIT 1", [])
+    if row is not None:
+        try:
+            row["args"] = json.loads(row.get("args") or "{}")
+        except ValueError:
+            row["args"] = {}
+    return row
+
+
+def resume_crawl(db: sqlite_utils.Database, crawl_id: int) -> None:
+    db.execute(
+        "UPDATE crawls SET status = 'running', resumed = coalesce(resumed, 0) + 1 WHERE id = ?", [crawl_id]
+    )
+
+
+def finish_crawl(db: sqlite_utils.Database, crawl_id: int, reason: str) -> None:
+    """A crawl that ended by itself is finished; an interrupted one stays resumable."""
+    if reason == "finished":
+        db.execute("UPDATE crawls SET finished = ?, status = 'finished' WHERE id = ?", [now(), crawl_id])
+    else:
+        db.execute("UPDATE crawls SET status = ? WHERE id = ?", [reason, crawl_id])

@@ -6,17 +6,21 @@ Stdlib only (``http.server`` + ``threading``); no scrapy, no twisted.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import random
 import socket
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 
+from .families import FAMILIES
 from .pages import Resource, blocked_resource, make_request, not_found, site_routes
-from .sites import DEFAULT_YEARS, Site, build_sites
+from .sites import DEFAULT_YEARS, Article, Site, _report, build_sites
 
 TRUTH_PATH = "/__truth__.json"
 #: How often an idle server checks for shutdown; bounds how long stop() waits per server.
@@ -74,22 +78,43 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.portal._record_body(self.server.base_url, self.path, body)
         if resource.delay:
             self.server.portal._stopping.wait(resource.delay)
-        self._write(resource, send_body)
+        validators: list[tuple[str, str]] = []
+        not_modified = False
+        if self.command in ("GET", "HEAD") and resource.status == 200 and resource.stream is None:
+            # Like a real static server: ETag (hash of the bytes) and Last-Modified (when the bytes
+            # last changed), and 304 to a matching If-None-Match / If-Modified-Since.
+            etag, modified = self.server.validators(self.path, resource.body())
+            validators = [("ETag", etag), ("Last-Modified", formatdate(modified, usegmt=True))]
+            not_modified = _not_modified(self.headers, etag, modified)
+        self._write(resource, send_body, validators, not_modified)
 
-    def _write(self, resource: Resource, send_body: bool) -> None:
+    def _write(
+        self,
+        resource: Resource,
+        send_body: bool,
+        validators: Sequence[tuple[str, str]] = (),
+        not_modified: bool = False,
+    ) -> None:
         streamed = resource.stream is not None
-        data = b"" if streamed else resource.body()
-        self.server.portal._record(
-            RequestRecord(self.server.base_url, self.command, self.path, resource.status)
+        data = b"" if streamed or not_modified else resource.body()
+        status = 304 if not_modified else resource.status
+        self.server.portal._record(RequestRecord(self.server.base_url, self.command, self.path, status))
+        self.server.portal._record_transfer(
+            self.server.base_url, self.path, status, resource.length if streamed else len(data)
         )
         self.server_version = resource.server or type(self).server_version
         try:
-            self.send_response(resource.status)
+            self.send_response(status)
             for name, value in resource.headers():
+                if not_modified and name == "Content-Type":
+                    continue
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(resource.length if streamed else len(data)))
+            for name, value in validators:
+                self.send_header(name, value)
+            if not not_modified:
+                self.send_header("Content-Length", str(resource.length if streamed else len(data)))
             self.end_headers()
-            if not send_body:
+            if not send_body or not_modified:
                 return
             if streamed:
                 assert resource.stream is not None
@@ -105,6 +130,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the portal keeps its own request log
+
+
+def _not_modified(headers: Any, etag: str, modified: float) -> bool:
+    """RFC 9110 13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+    none_match = headers.get("If-None-Match")
+    if none_match is not None:
+        tags = [t.strip().removeprefix("W/") for t in none_match.split(",")]
+        return "*" in tags or etag in tags
+    since = headers.get("If-Modified-Since")
+    if since:
+        try:
+            return int(modified) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
+    return False
 
 
 class _SiteServer(ThreadingHTTPServer):
@@ -126,6 +166,25 @@ class _SiteServer(ThreadingHTTPServer):
         self.missing = not_found(site)
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
+        #: request target -> (ETag, Last-Modified): a body's time changes when its bytes do.
+        self._validators: dict[str, tuple[str, float]] = {}
+        self._validators_lock = threading.Lock()
+
+    def validators(self, target: str, body: bytes) -> tuple[str, float]:
+        etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+        with self._validators_lock:
+            known = self._validators.get(target)
+            if known is None or known[0] != etag:
+                # First answer: the portal's publication time; a changed body: now.
+                known = (etag, self.portal.published_at if known is None else max(time.time(), known[1] + 1))
+                self._validators[target] = known
+            return known
+
+    def rebuild(self) -> None:
+        """Routes again from the (edited) site model; bodies re-render on the next request."""
+        routes = site_routes(self.site, self.base_url)
+        routes[TRUTH_PATH] = self.routes[TRUTH_PATH]
+        self.routes = routes
 
     def lookup(self, target: str) -> Resource:
         if self.blocked is not None and target != TRUTH_PATH:
@@ -229,8 +288,12 @@ class TestPortal:
         self.request_log: list[RequestRecord] = []
         #: (site base URL, request target, body) of every request that carried a body (POST forms)
         self.request_bodies: list[tuple[str, str, bytes]] = []
+        #: (site base URL, request target, status, body bytes sent) of every answer
+        self.transfers: list[tuple[str, str, int, int]] = []
         self._log_lock = threading.Lock()
         self._stopping = threading.Event()
+        #: Last-Modified of every body not edited since the portal was built (whole seconds)
+        self.published_at = float(int(time.time()) - 86400)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -349,6 +412,10 @@ class TestPortal:
         with self._log_lock:
             self.request_log.append(record)
 
+    def _record_transfer(self, site: str, target: str, status: int, size: int) -> None:
+        with self._log_lock:
+            self.transfers.append((site, target, status, size))
+
     def _record_body(self, site: str, target: str, body: bytes) -> None:
         with self._log_lock:
             self.request_bodies.append((site, target, body))
@@ -358,3 +425,56 @@ class TestPortal:
         with self._log_lock:
             log = list(self.request_log)
         return any(record.site + record.path == url for record in log)
+
+    # --- changing it between crawls -------------------------------------------------------
+
+    def _find_article(self, url: str) -> tuple[PortalSite, Any, Article]:
+        for running in self._running():
+            if url.startswith(running.base_url + "/"):
+                path = url[len(running.base_url) :]
+                for column, article in running.site.articles():
+                    if article.path == path and article.href is None:
+                        return running, column, article
+        raise KeyError(f"no article at {url}")
+
+    def edit_report(self, url: str, delta: int = 1, column: str = "natural_person") -> dict[str, Any]:
+        """Correct a published report in place: table 3's 新收 and 结转 of ``column`` (and their
+        总计) grow by ``delta``, so every identity still holds. The page's bytes, ETag and
+        Last-Modified change; ground truth follows. Returns the new truth record."""
+        running, _column, article = self._find_article(url)
+        spec = article.spec
+        if spec is None or not spec.table3 or article.attachment is not None:
+            raise ValueError(f"{url}: not an editable rendered HTML report")
+        if column not in spec.table3["new_received"]:
+            raise ValueError(f"no table-3 column {column!r}: {sorted(spec.table3['new_received'])}")
+        for row in ("new_received", "carried_forward"):
+            for col in (column, "total"):
+                spec.table3[row][col] = (spec.table3[row].get(col) or 0) + delta
+        running.server.rebuild()
+        return next(t for t in running.site.report_truth(running.base_url) if t["url"] == url)
+
+    def add_report(self, site: int | str, year: int, *, published: str | None = None) -> dict[str, Any]:
+        """Publish a new report of ``year`` on a site (index or base URL) in its main report column,
+        newest first as lists are; list pages and ground truth follow. Returns its truth record."""
+        sites = self._running()
+        running = (
+            sites[site] if isinstance(site, int) else next(s for s in sites if s.base_url == site.rstrip("/"))
+        )
+        model = running.site
+        main = next(c for c in model.columns if c.role == "reports")
+        next_id = max(a.id for _, a in model.articles()) + 1
+        rng = random.Random(f"added/{model.key}/{next_id}")
+        article = _report(next_id, rng, model.publisher, year, model.profile)
+        if published:
+            article.published = published
+            assert article.spec is not None
+            article.spec.published = published
+        main.articles.append(article)
+        main.articles.sort(key=lambda a: (a.published, a.id), reverse=True)
+        main._pages = None
+        main._positions = None
+        FAMILIES[main.family].assign_paths(main)
+        running.server.rebuild()
+        return next(
+            t for t in model.report_truth(running.base_url) if t["url"] == running.base_url + article.path
+        )

@@ -1,0 +1,375 @@
+"""Re-crawls, seasons and resumes: fetch only what changed, lose nothing, survive interruption.
+
+:class:`RecrawlMiddleware` (downloader) works from what the database holds for a URL:
+
+- a report page whose report is stored and was validated within the site's freshness interval
+  (registry ``freshness_days``, else ``GSSPIDER_FRESHNESS_DAYS``) is not requested at all
+  (:class:`Fresh`);
+- everything else that is stored is revalidated: ``If-None-Match`` / ``If-Modified-Since`` from the
+  stored ETag / Last-Modified. A 304 (or a 200 with the stored hash) for a stored report means the
+  report stands: it is not parsed again (:class:`Unchanged`). A 304 for a navigation or list page
+  is answered from the page's stored body (zlib, ``pages.body``), so the spider still reads the
+  links it needs; such responses carry the header ``X-Gsspider-From-Store: 304``;
+- resume: every crawl is a row of ``crawls``; ``GSSPIDER_RESUME`` continues the newest unfinished
+  one. A page stored in that crawl is answered from the store without a request (navigation and
+  lists: stored body, header ``X-Gsspider-From-Store: resume``; reports: :class:`AlreadyDone`). A
+  report counts as stored only when its row, cells and checks are committed (one transaction in
+  :func:`gsspider.storage.store_report`) *and* its hash is the page's: a crawl killed between the
+  page and the report fetches it again.
+
+:class:`SeasonMiddleware` (spider) narrows a crawl to a report season (``GSSPIDER_SEASON_YEAR``) or
+to what was published since a date (``GSSPIDER_SINCE``): it drops report requests whose list title
+names another year (or whose list date is outside the season) and stops following a list's further
+pages (role ``list`` or ``api``) once the page's last dated report entry is older than the season.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Headers, Request, Response
+from scrapy.responsetypes import responsetypes
+
+from gsspider import storage
+from gsspider.items import ReportItem
+from gsspider.middlewares import Skipped
+
+logger = logging.getLogger(__name__)
+
+#: Request roles whose responses are reports (or report files); everything else is navigation/list.
+REPORT_ROLES = frozenset({"report", "attachment"})
+#: Roles of a list's further pages (static pages, API calls).
+PAGING_ROLES = frozenset({"list", "api"})
+#: Roles of responses that are list pages.
+LIST_ROLES = frozenset({"list", "column", "api"})
+FROM_STORE = "X-Gsspider-From-Store"
+
+
+class Unchanged(Skipped):
+    """The server says 304, or sent the stored bytes again: the stored report stands."""
+
+
+class Fresh(Skipped):
+    """A stored report validated within its site's freshness interval: not requested."""
+
+
+class AlreadyDone(Skipped):
+    """Resume: the report was stored by the crawl being resumed."""
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+class RecrawlMiddleware:
+    def __init__(self, crawler, path: str):
+        self.crawler = crawler
+        self.stats = crawler.stats
+        s = crawler.settings
+        self.path = path
+        self.freshness_days = s.getfloat("GSSPIDER_FRESHNESS_DAYS", 30.0)
+        self.conditional = s.getbool("GSSPIDER_CONDITIONAL_REQUESTS", True)
+        self.resume = s.getbool("GSSPIDER_RESUME", False)
+        self.body_max = s.getint("GSSPIDER_STORE_BODY_MAX", storage.BODY_MAX)
+        self.db = None
+        self.crawl_id: int | None = None
+        self.spider = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        if not s.getbool("GSSPIDER_SQLITE_ENABLED", True):
+            raise NotConfigured("GSSPIDER_SQLITE_ENABLED is off: nothing stored to re-crawl against")
+        mw = cls(crawler, s.get("GSSPIDER_DB", "data/gsspider.db"))
+        crawler.signals.connect(mw.spider_opened, signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signals.spider_closed)
+        return mw
+
+    # --- crawl bookkeeping ---------------------------------------------------------------
+    def spider_opened(self, spider) -> None:
+        self.spider = spider
+        self.db = storage.open_db(self.path)
+        if self.resume:
+            row = storage.unfinished_crawl(self.db)
+            if row is not None:
+                self.crawl_id = int(row["id"])
+                storage.resume_crawl(self.db, self.crawl_id)
+                logger.info("resuming crawl %d (started %s)", self.crawl_id, row["started"])
+                self.stats.set_value("gsspider/crawl_id", self.crawl_id)
+                self.stats.set_value("gsspider/resumed", 1)
+                return
+            logger.warning("--resume: no unfinished crawl in %s; starting a new one", self.path)
+        s = self.crawler.settings
+        args = {
+            "urls": getattr(spider, "_urls", None),
+            "sites": getattr(spider, "_sites_path", None),
+            "season_year": s.get("GSSPIDER_SEASON_YEAR") or None,
+            "since": s.get("GSSPIDER_SINCE") or None,
+            "freshness_days": self.freshness_days,
+        }
+        self.crawl_id = storage.start_crawl(self.db, args)
+        self.stats.set_value("gsspider/crawl_id", self.crawl_id)
+
+    def spider_closed(self, spider, reason) -> None:
+        if self.db is None:
+            return
+        if self.crawl_id is not None:
+            storage.finish_crawl(self.db, self.crawl_id, reason)
+        self.db.close()
+        self.db = None
+
+    # --- requests ------------------------------------------------------------------------
+    def _stored(self, url: str) -> dict[str, Any] | None:
+        if self.db is None:
+            return None
+        return storage.stored_page(self.db, url)
+
+    def _freshness(self, request: Request) -> float:
+        state = getattr(self.spider, "sites", {}).get(request.meta.get("site"))
+        days = getattr(getattr(state, "entry", None), "freshness_days", None)
+        return self.freshness_days if days is None else float(days)
+
+    def _count_report(self, request: Request) -> None:
+        # An unchanged stored report is a report of this crawl too (site status, summary).
+        state = getattr(self.spider, "sites", {}).get(request.meta.get("site"))
+        if state is not None:
+            state.reports += 1
+
+    def process_request(self, request: Request, spider=None):
+        if "site" not in request.meta or request.method not in ("GET", "HEAD") or self.db is None:
+            return None  # robots.txt, POST list APIs, requests of other spiders
+        # A redirect copies the headers of the request it replaces: validators are per URL.
+        request.headers.pop(b"If-None-Match", None)
+        request.headers.pop(b"If-Modified-Since", None)
+        row = self._stored(request.url)
+        if row is None:
+            return None
+        # A URL whose stored body is a stored report is a report page, whatever led to it.
+        report_stored = bool(row["report_hash"]) and row["report_hash"] == row["content_hash"]
+        if self.crawl_id is not None and row["crawl_id"] == self.crawl_id:
+            # Already stored by this crawl (a resumed crawl walks the same pages again).
+            if row["body"] is not None:
+                self.stats.inc_value("gsspider/recrawl/from_store_resume")
+                return self._from_store(request, row, "resume")
+            if report_stored:
+                self.stats.inc_value("gsspider/recrawl/already_done")
+                self._count_report(request)
+                raise AlreadyDone(f"{request.url}: stored by this crawl")
+        if report_stored:
+            days = self._freshness(request)
+            last = _parse_time(row["validated_at"] or row["fetched_at"])
+            if days > 0 and last is not None and datetime.now(UTC) - last < timedelta(days=days):
+                self._mark(request.url, validated=False)
+                self.stats.inc_value("gsspider/recrawl/fresh")
+                self._count_report(request)
+                raise Fresh(f"{request.url}: validated {row['validated_at'] or row['fetched_at']}")
+        if not self.conditional or row["status"] != 200:
+            return None
+        if row["body"] is not None or report_stored:  # a 304 can be answered
+            if row["etag"]:
+                request.headers[b"If-None-Match"] = row["etag"].encode("latin-1")
+            if row["last_modified"]:
+                request.headers[b"If-Modified-Since"] = row["last_modified"].encode("latin-1")
+        return None
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        if "site" not in request.meta or request.method not in ("GET", "HEAD") or self.db is None:
+            return response
+        if response.headers.get(FROM_STORE):
+            return response  # built here from the store
+        if response.status == 304:
+            row = self._stored(request.url)
+            if row is None:
+                return response
+            self.stats.inc_value("gsspider/recrawl/not_modified")
+            self._mark(request.url, validated=True)
+            if row["report_hash"] and row["report_hash"] == row["content_hash"]:
+                self._count_report(request)
+                raise Unchanged(f"{request.url}: 304 Not Modified")
+            if row["body"] is not None:
+                return self._from_store(request, row, "304")
+            return response
+        if response.status != 200:
+            return response
+        digest = hashlib.sha256(response.body).hexdigest()
+        row = self._stored(request.url)
+        if row is not None and row["report_hash"] == digest:
+            self.stats.inc_value("gsspider/recrawl/same_hash")
+            self._mark(
+                request.url,
+                validated=True,
+                etag=_header(response, b"ETag"),
+                last_modified=_header(response, b"Last-Modified"),
+            )
+            self._count_report(request)
+            raise Unchanged(f"{request.url}: same bytes as stored")
+        body = storage.compress(response.body) if len(response.body) <= self.body_max else None
+        extra = {"kind": request.meta.get("role")} if row is None else {}  # the spider names kinds
+        storage.mark_page(
+            self.db,
+            request.url,
+            site=request.meta.get("site"),
+            status=response.status,
+            content_hash=digest,
+            content_type=_header(response, b"Content-Type"),
+            **extra,
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            final_url=response.url,
+            body=body,
+            crawl_id=self.crawl_id,
+            validated_at=storage.now(),
+            fetched_at=storage.now(),
+        )
+        return response
+
+    def _mark(self, url: str, *, validated: bool, **fields: Any) -> None:
+        if self.db is None:
+            return
+        if validated:
+            fields["validated_at"] = storage.now()
+        fields = {k: v for k, v in fields.items() if v is not None or k == "validated_at"}
+        storage.mark_page(self.db, url, crawl_id=self.crawl_id, **fields)
+
+    def _from_store(self, request: Request, row: dict[str, Any], how: str) -> Response:
+        body = storage.decompress(row["body"]) or b""
+        headers = Headers({FROM_STORE: how})
+        for column, name in (
+            ("content_type", "Content-Type"),
+            ("etag", "ETag"),
+            ("last_modified", "Last-Modified"),
+        ):
+            if row[column]:
+                headers[name] = row[column]
+        url = row["final_url"] or request.url
+        if url != request.url and "redirect_urls" not in request.meta:
+            request.meta["redirect_urls"] = [request.url]
+        cls = responsetypes.from_args(headers=headers, url=url, body=body)
+        self.stats.inc_value("gsspider/recrawl/from_store")
+        return cls(url=url, status=200, headers=headers, body=body, request=request)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+# --- seasons ---------------------------------------------------------------------------------
+
+_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
+_DATE_RE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+
+
+def title_year(title: str | None) -> int | None:
+    """The year a list title names (``2023年``, ``二〇二三年``), or None."""
+    if not title:
+        return None
+    m = _YEAR_RE.search(title.translate(_CN_DIGITS))
+    return int(m.group(1)) if m else None
+
+
+def parse_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not value:
+        return None
+    m = _DATE_RE.search(str(value))
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+class Season:
+    """What a season crawl keeps: reports on ``year`` (published from December of that year on),
+    or anything published on or after ``since``."""
+
+    def __init__(self, year: int | None = None, since: date | None = None):
+        self.year = year
+        self.since = since
+        floors = [d for d in (since, date(year, 12, 1) if year else None) if d is not None]
+        #: entries dated before this cannot be in the season (lists are newest first)
+        self.floor = max(floors) if floors else None
+
+    def keeps_entry(self, title: str | None, listed: date | None) -> bool:
+        named = title_year(title)
+        if self.year is not None and named is not None and named != self.year:
+            return False
+        return not (listed is not None and self.floor is not None and listed < self.floor)
+
+    def keeps_report_year(self, year: int | None) -> bool:
+        return self.year is None or year == self.year
+
+
+class SeasonMiddleware:
+    def __init__(self, season: Season, stats):
+        self.season = season
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        s = crawler.settings
+        year = s.getint("GSSPIDER_SEASON_YEAR", 0) or None
+        since_text = (s.get("GSSPIDER_SINCE") or "").strip()
+        since = parse_date(since_text) if since_text else None
+        if since_text and since is None:
+            logger.error("GSSPIDER_SINCE=%r is not a date (YYYY-MM-DD): ignored", since_text)
+        if year is None and since is None:
+            raise NotConfigured("no season")
+        return cls(Season(year, since), crawler.stats)
+
+    def _filter(self, response: Response, outputs: list[Any]) -> list[Any]:
+        season = self.season
+        kept: list[Any] = []
+        dates: list[date] = []
+        paging: list[Request] = []
+        for out in outputs:
+            if isinstance(out, Request):
+                role = out.meta.get("role")
+                if role in REPORT_ROLES:
+                    listed = parse_date(out.meta.get("list_date"))
+                    if listed is not None:
+                        dates.append(listed)
+                    if not season.keeps_entry(out.meta.get("list_title"), listed):
+                        self.stats.inc_value("gsspider/season/reports_skipped")
+                        continue
+                elif role in PAGING_ROLES and response.meta.get("role") in LIST_ROLES:
+                    paging.append(out)
+                    continue
+            elif isinstance(out, ReportItem) and not season.keeps_report_year(out.report.report_year):
+                self.stats.inc_value("gsspider/season/reports_other_year")
+                continue
+            kept.append(out)
+        # Lists are newest first: once the last dated entry is older than the season, so is every
+        # later page.
+        if paging and dates and season.floor is not None and dates[-1] < season.floor:
+            self.stats.inc_value("gsspider/season/lists_stopped")
+            self.stats.inc_value("gsspider/season/pages_skipped", len(paging))
+        else:
+            kept += paging
+        return kept
+
+    def process_spider_output(self, response, result, spider=None):
+        yield from self._filter(response, list(result))
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        outputs = [out async for out in result]
+        for out in self._filter(response, outputs):
+            yield out
