@@ -63,6 +63,15 @@ GSSPIDER_MAX_NAV_DEPTH = 4
 GSSPIDER_ALLOW_PRIVATE_HOSTS = []
 #: Seconds between progress lines on stderr (0: off).
 GSSPIDER_PROGRESS_INTERVAL = 10.0
+#: Largest attachment (PDF/DOC/DOCX/WPS/XLS) downloaded, in bytes; a bigger one is a ``too_large`` crawl error.
+GSSPIDER_ATTACHMENT_MAXSIZE = 32 * 1024 * 1024
+#: Most API requests (Hanweb dataproxy, TRS JSON, gkmlpt) one list page may ask for.
+GSSPIDER_MAX_API_REQUESTS = 200
+#: Rendering through the system Chromium (scrapy-playwright) for registry sites marked ``render``:
+#: "auto" turns it on when a site of the crawl needs it, "off" never.
+GSSPIDER_BROWSER = "auto"
+#: Set by crawl set-up when a site needs a browser that cannot be had (the reason); read by the spider.
+GSSPIDER_RENDER_UNAVAILABLE = ""
 #: Site registry CSV used when a crawl names no URLs.
 GSSPIDER_SITES = "data/sites.csv"
 #: Re-crawls: days a stored report page counts as fresh (not requested again); a registry
