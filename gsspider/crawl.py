@@ -37,11 +37,34 @@ def run_crawl(
     Twisted's reactor starts once per process: call this once, or run it in a subprocess.
     """
     s = make_settings(db, **(settings or {}))
+    enable_browser(s, sites or (None if urls else s.get("GSSPIDER_SITES")))
     process = CrawlerProcess(s)
     crawler = process.create_crawler("reports")
     process.crawl(crawler, urls=urls or None, sites=sites, **(spider_kwargs or {}))
     process.start()
     return dict(crawler.stats.get_stats())
+
+
+def enable_browser(s: Settings, registry: str | None) -> bool:
+    """Install scrapy-playwright's download handler when a registry site of this crawl has ``render``.
+
+    Must run before the crawler process exists (the handler and reactor are chosen then). When the
+    browser cannot be had, the reason goes to ``GSSPIDER_RENDER_UNAVAILABLE``: the spider records a
+    ``browser_unavailable`` error for those sites and crawls them plainly; nothing else changes.
+    """
+    if s.get("GSSPIDER_BROWSER", "auto") == "off" or not registry:
+        return False
+    from gsspider.browser import BrowserUnavailable, browser_settings
+    from gsspider.sites import load_registry
+
+    if not any(e.render for e in load_registry(registry)):
+        return False
+    try:
+        s.update(browser_settings(), priority="cmdline")
+    except BrowserUnavailable as exc:
+        s.set("GSSPIDER_RENDER_UNAVAILABLE", str(exc), priority="cmdline")
+        return False
+    return True
 
 
 def year_coverage(found: set[int], season: int | None = None) -> tuple[list[int], list[int]]:

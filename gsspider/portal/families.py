@@ -207,6 +207,57 @@ class PagedFamily:
         return _items_html(column, page, self, date_first=True) + f'\n<div class="pagination">{pager}</div>'
 
 
+# --- lists built only by JavaScript (a browser is needed) -------------------------------------
+
+
+class JsRenderFamily(PagedFamily):
+    """A ``?page=N`` list whose items and pager exist only after the page's script runs.
+
+    Like single-page-app portals (Vue/React fronts): the static HTML holds an empty ``<ul>`` and
+    the list as base64 JSON decoded by ``atob`` after ``DOMContentLoaded`` — no ``<a>`` to an
+    article, no pager link, no URL a static reader could pick out of the script. Only a crawler
+    that renders the page (the registry's ``render`` hint) sees the reports.
+    """
+
+    name = "jsrender"
+
+    def list_block(self, column: Column, page: ListPage) -> str:
+        import base64
+
+        list_file = self._list_file(column)
+        current, last = page.number + 1, page.count
+        data = {
+            "items": [
+                {"t": article.title, "h": self.item_href(column, article), "d": article.published}
+                for article in page.items
+            ],
+            "next": f"{list_file}?page={current + 1}" if current < last else "",
+            "prev": f"{list_file}?page={current - 1}" if current > 1 else "",
+        }
+        blob = base64.b64encode(json.dumps(data, ensure_ascii=False).encode("utf-8")).decode("ascii")
+        script = (
+            "<script>\n"
+            "document.addEventListener('DOMContentLoaded', function () {\n"
+            f"  var d = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob('{blob}'), c => c.charCodeAt(0))));\n"
+            "  var ul = document.getElementById('jslist');\n"
+            "  d.items.forEach(function (it) {\n"
+            "    var li = document.createElement('li'), a = document.createElement('a'), s = document.createElement('span');\n"
+            "    a.href = it.h; a.title = it.t; a.textContent = it.t; s.className = 'date'; s.textContent = it.d;\n"
+            "    li.appendChild(s); li.appendChild(a); ul.appendChild(li);\n"
+            "  });\n"
+            "  var pg = document.getElementById('jspager');\n"
+            "  [['上一页', d.prev], ['下一页', d.next]].forEach(function (p) {\n"
+            "    if (!p[1]) return; var a = document.createElement('a'); a.href = p[1]; a.textContent = p[0]; pg.appendChild(a);\n"
+            "  });\n"
+            "});\n"
+            "</script>"
+        )
+        return (
+            f'<ul class="list" id="jslist"></ul>\n<div class="pagination" id="jspager">'
+            f"<span>共{last}页 当前第{current}页</span></div>\n{script}"
+        )
+
+
 # --- Hanweb (大汉 JCMS) jpage lists ------------------------------------------------------------
 
 HANWEB_PROXY = "/module/web/jpage/dataproxy.jsp"
@@ -577,5 +628,12 @@ class GkmlptFamily:
 
 FAMILIES: dict[str, ListFamily] = {
     family.name: family
-    for family in (TrsFamily(), PagedFamily(), HanwebFamily(), TrsApiFamily(), GkmlptFamily())
+    for family in (
+        TrsFamily(),
+        PagedFamily(),
+        JsRenderFamily(),
+        HanwebFamily(),
+        TrsApiFamily(),
+        GkmlptFamily(),
+    )
 }

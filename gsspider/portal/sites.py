@@ -495,6 +495,25 @@ PROFILES.update(
             meta_charset="gb2312",
             article_meta_charset="",
         ),
+        #: A town site whose report column is built only by JavaScript: found only when rendered.
+        "render": SiteProfile(
+            kind="render",
+            level="town",
+            place_suffix="镇",
+            publisher_suffix="人民政府",
+            site_suffix="网站",
+            family="jsrender",
+            cms="plain",
+            charset="utf-8",
+            section=("/xxgk/", "政府信息公开"),
+            report_column=("jsnb", "政府信息公开年报"),
+            page_size=4,
+            departments=0,
+            department_columns=False,
+            department_names=_TOWN_DEPARTMENTS,
+            options={"list_file": "list.html", "article": "detail_{id}.html"},
+            news_family="paged",
+        ),
     }
 )
 
@@ -505,8 +524,10 @@ FAMILY_GROUPS: dict[str, tuple[str, ...]] = {
     "gkmlpt": ("gkmlpt",),
     "attachments": ("attachments",),
     "blocked": ("ruishu-412", "ruishu-200", "jiasule-521", "waf-403", "gbk-misdeclared"),
+    #: needs a browser (registry ``render``): not in ALL_FAMILIES, whose sites a plain crawl must finish
+    "render": ("render",),
 }
-ALL_FAMILIES = tuple(FAMILY_GROUPS)
+ALL_FAMILIES = tuple(g for g in FAMILY_GROUPS if g != "render")
 
 
 @dataclass
