@@ -30,6 +30,8 @@ def test_every_cli_command_is_in_the_readme():
 def test_readme_test_command_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    command = "pip install -e '.[dev]' && python -m pytest"
+    command = "sh scripts/setup-dev.sh && python -m pytest"
     assert command in readme
     assert command in ci
+    setup = (ROOT / "scripts" / "setup-dev.sh").read_text(encoding="utf-8")
+    assert "pip install -e '.[dev]'" in setup
