@@ -12,11 +12,21 @@ import codecs
 import copy
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import lxml.html
 from lxml import etree
 
-__all__ = ["decode_html", "find_content", "html_to_text", "iter_page", "normalise_encoding", "parse_html"]
+__all__ = [
+    "Page",
+    "decode_html",
+    "find_content",
+    "html_to_text",
+    "iter_page",
+    "normalise_encoding",
+    "parse_html",
+    "scan_page",
+]
 
 # --- decoding ------------------------------------------------------------------
 
@@ -169,30 +179,69 @@ _BY_ID = {v: i for i, (kind, v, _) in enumerate(_CONTAINERS) if kind == "id"}
 _MARKER = _CONTAINERS[_MARKER_RANK][1]
 
 
-def iter_page(root: etree._Element) -> Iterator[etree._Element]:
-    """Every node of the page ``root`` belongs to, comments included.
+def iter_page(root: etree._Element, *tags: str) -> Iterator[etree._Element]:
+    """Every node of the page ``root`` belongs to, comments included, or only the ``tags`` given.
 
     libxml2 answers a stray ``</html>`` mid-page (003.html) by starting a second top-level
-    ``<html>``; a plain ``root.iter()`` would miss the whole article.
+    ``<html>``; a plain ``root.iter()`` would miss the whole article. With ``tags`` the filtering
+    happens in lxml's C loop, so only the matching nodes ever become Python objects.
     """
     if root.getparent() is not None:
-        yield from root.iter()
+        yield from root.iter(*tags)
         return
     for top in (*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()):
-        yield from top.iter()
+        yield from top.iter(*tags)
 
 
-def _candidates(elements: list[etree._Element]) -> Iterator[tuple[int, etree._Element]]:
-    """(rank, node) for every known container, in one pass.
+_HEADINGS = frozenset(("h1", "h2", "h3"))
 
-    A Python loop beats one XPath of ``contains(concat(...))`` tests here by about five times.
+#: (node, tag, class, id); tag, class and id are None for a comment or processing instruction.
+Marked = tuple[etree._Element, str | None, str | None, str | None]
+
+
+@dataclass(frozen=True)
+class Page:
+    """A parsed page walked once, for every reader that picks nodes by name.
+
+    Reading a node's tag or attribute from Python costs about 0.1 µs, and a report page has
+    about a thousand nodes: the container search and the title search each used to walk them
+    all. ``marked`` holds, in document order, the few nodes either of them looks at: elements
+    with a class or an id, headings ``h1``-``h3``, and comments and processing instructions
+    (Hanweb's body marker). ``nodes`` holds every node; keeping it alive also keeps every
+    element proxy alive, so later walks (``iterwalk``, ``getparent``) reuse them.
     """
-    for node in elements:
-        if node.tag.__class__ is not str:
+
+    root: etree._Element
+    nodes: list[etree._Element]
+    marked: list[Marked]
+
+
+def scan_page(root: etree._Element) -> Page:
+    """Walk the page's nodes once; see :class:`Page`."""
+    nodes = list(iter_page(root))
+    marked: list[Marked] = []
+    for node in nodes:
+        tag = node.tag
+        if tag.__class__ is not str:
+            marked.append((node, None, None, None))
+            continue
+        classes, ident = node.get("class"), node.get("id")
+        if classes or ident or tag in _HEADINGS:
+            marked.append((node, tag, classes, ident))  # type: ignore[arg-type]
+    return Page(root, nodes, marked)
+
+
+def _candidates(marked: list[Marked]) -> Iterator[tuple[int, etree._Element]]:
+    """(rank, node) for every known container, in document order.
+
+    A Python loop beats one XPath of ``contains(concat(...))`` tests here by about five times,
+    and :func:`scan_page` has already left out the nodes with neither a class nor an id.
+    """
+    for node, tag, classes, ident in marked:
+        if tag is None:
             if node.text and _MARKER in node.text:
                 yield _MARKER_RANK, node
             continue
-        classes, ident = node.get("class"), node.get("id")
         rank = _BY_ID.get(ident, len(_CONTAINERS)) if ident else len(_CONTAINERS)
         if classes:
             for c in classes.split():
@@ -231,9 +280,9 @@ def _hanweb_content(begin: etree._Element) -> etree._Element | None:
     return parent if _text_len(parent) - _text_len(wrapper) < 20 else wrapper
 
 
-def _known_container(elements: list[etree._Element]) -> etree._Element | None:
+def _known_container(marked: list[Marked]) -> etree._Element | None:
     best: tuple[int, int, etree._Element] | None = None
-    for rank, node in _candidates(elements):
+    for rank, node in _candidates(marked):
         if best is not None and rank > best[0]:
             continue
         el = node if isinstance(node.tag, str) else _hanweb_content(node)
@@ -307,18 +356,18 @@ def _densest(elements: list[etree._Element]) -> etree._Element | None:
     return best
 
 
-def find_content(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def find_content(root: etree._Element, page: Page | None = None) -> etree._Element:
     """The element holding the article body; ``root`` itself when nothing is better.
 
-    The Hanweb body may come back as a detached ``<div>`` holding copies of the nodes between its
-    markers, when those share their parent with other material.
+    ``page`` is ``scan_page(root)`` when the caller has it (it is shared with the metadata
+    reader). The Hanweb body may come back as a detached ``<div>`` holding copies of the nodes
+    between its markers, when those share their parent with other material.
     """
     try:
-        # Holding every element proxy alive makes getparent() a cache hit, not a class lookup.
-        elements = list(iter_page(root))
-        found = _known_container(elements)
+        page = page if page is not None else scan_page(root)
+        found = _known_container(page.marked)
         if found is None:
-            found = _densest(elements)
+            found = _densest(page.nodes)
     except (ValueError, TypeError, etree.XPathError):
         found = None
     return found if found is not None else root

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from .dates import date_from_url, parse_datetime
-from .html import find_content, iter_page
+from .html import Marked, Page, find_content, iter_page, scan_page
 from .records import Metadata
 
 __all__ = ["clean_title", "read_meta_tags", "read_metadata"]
@@ -151,10 +151,10 @@ def _compact(s: str) -> str:
     return _WS.sub("", s)
 
 
-def _head_title(elements: list[etree._Element]) -> str | None:
+def _head_title(root: etree._Element) -> str | None:
     """The page's own ``<title>``. Titles of included fragments land in ``<body>``
     (005: ``无标题文档``); they count only when the head has none, and generic ones never."""
-    titles = [el for el in elements if el.tag == "title"]
+    titles = list(iter_page(root, "title"))
     titles.sort(key=lambda el: el.getparent() is None or el.getparent().tag != "head")
     for el in titles:
         text = _text_of(el)
@@ -166,23 +166,27 @@ def _head_title(elements: list[etree._Element]) -> str | None:
 _TITLE_TAGS = ("h1", "h2", "h3")
 
 
-def _title_candidates(elements: list[etree._Element]) -> Iterator[etree._Element]:
-    for el in elements:
-        if not isinstance(el.tag, str) or el.tag in ("title", "meta", "script", "style", "head"):
+def _title_candidates(marked: list[Marked]) -> Iterator[etree._Element]:
+    """Headings and elements whose class or id says title, in document order.
+
+    Only :attr:`Page.marked` nodes can be either, so the page's other nodes are never looked at.
+    """
+    for el, tag, classes, ident in marked:
+        if tag is None or tag in ("title", "meta", "script", "style", "head"):
             continue
-        names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-        if el.tag in _TITLE_TAGS or "title" in names:
+        names = f"{classes or ''} {ident or ''}".lower()
+        if tag in _TITLE_TAGS or "title" in names:
             yield el
             if "title" in names:  # <div class="detil-new-title"><div>标题</div><ul>日期...</ul>
                 yield from (c for c in el if isinstance(c.tag, str))
 
 
-def _dom_title(elements: list[etree._Element], head: str | None) -> tuple[str, etree._Element] | None:
+def _dom_title(marked: list[Marked], head: str | None) -> tuple[str, etree._Element] | None:
     """A heading that agrees with the ``<title>``: it holds the full title even where the
     ``<title>`` carries suffixes, and agreement keeps logos and sidebar headings out."""
     reference = _compact(head) if head else ""
     best: tuple[int, str, etree._Element] | None = None
-    for el in _title_candidates(elements):
+    for el in _title_candidates(marked):
         text = _text_of(el)
         c = _compact(text or "")
         if not text or not 4 <= len(c) <= 150:
@@ -412,14 +416,14 @@ def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
     return out
 
 
-def _read_dom_list(elements: list[etree._Element], add: Add) -> None:
+def _read_dom_list(root: etree._Element, add: Add) -> None:
     """The unlabelled list of seed 004 as HTML: ``<li>`` items whose labels were images or CSS.
 
     Navigation menus are lists of short words too, so only a list holding an index number
     counts.
     """
-    for el in elements:
-        if el.tag not in ("ul", "ol") or len(el) > 12:
+    for el in iter_page(root, "ul", "ol"):
+        if len(el) > 12:
             continue
         items = [text for li in el if li.tag == "li" and (text := _text_of(li, 60))]
         if any(_INDEX_SHAPE.match(item) for item in items):
@@ -436,8 +440,13 @@ def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
 
 
 def _read_dom(
-    root: etree._Element, elements: list[etree._Element], title_el: etree._Element | None, found: _Found
+    page: Page, title_el: etree._Element | None, found: _Found, content: etree._Element | None
 ) -> None:
+    """The labelled block, an unlabelled list, else a lone date between the title and the body.
+
+    ``content`` is ``find_content`` of the page when the caller already has it.
+    """
+    root = page.root
     segments = _segments(root)
     skip = False
     for i, (text, _) in enumerate(segments):
@@ -447,12 +456,13 @@ def _read_dom(
         nxt = segments[i + 1][0] if i + 1 < len(segments) else None
         skip = _read_labelled(text, nxt, "block", found.add)
     found.stage = 3
-    _read_dom_list(elements, found.add)
+    _read_dom_list(root, found.add)
     # A date standing alone between the title and the body (005: <li>2023-12-01 14:43</li>).
     # Not worth a body search when a labelled date with its time is already in hand.
     if any(value[1] for value, _ in found.ordered("published")):  # type: ignore[index]
         return
-    content = find_content(root)
+    if content is None:
+        content = find_content(root, page)
     if content is root or content.getparent() is None:
         return
     start = 0
@@ -494,41 +504,50 @@ class _Found:
         return str(values[0][0]) if values else None
 
 
-def read_metadata(root: etree._Element | None, url: str | None = None, text: str | None = None) -> Metadata:
+def read_metadata(
+    root: etree._Element | None,
+    url: str | None = None,
+    text: str | None = None,
+    *,
+    page: Page | None = None,
+    content: etree._Element | None = None,
+) -> Metadata:
     """Fill :class:`Metadata` from the page tree, its text, and its URL; never raises on odd input.
 
     ``root`` is the whole page (``parsers.html.parse_html``), or None when only text survives.
+    A caller that has already walked the page for its body passes ``page``
+    (``parsers.html.scan_page(root)``) and ``content`` (``find_content(root, page)``), so
+    neither is done twice.
     Stages, most trusted first: 0 meta tags, 1 titles, 2 labelled block, 3 an unlabelled
     ``<li>`` list or a lone date between title and body, 4 text lines and lists, 5 the URL.
     """
     found = _Found()
     metas = read_meta_tags(root)
-    for name, content in metas.items():
+    for name, value in metas.items():
         field, rank = _META_FIELDS.get(name.lower(), ("", 0))
-        if not field or not _usable(content):
+        if not field or not _usable(value):
             continue
         if field == "published":
-            date, time = parse_datetime(content)
-            if _PLACEHOLDER_TIME.search(content):
+            date, time = parse_datetime(value)
+            if _PLACEHOLDER_TIME.search(value):
                 time = None
             if date:
                 found.add(field, (date, time), f"meta:{name}", rank)
         else:
-            found.add(field, content, f"meta:{name}", rank)
+            found.add(field, value, f"meta:{name}", rank)
 
     if root is not None:
         found.stage = 1
-        # Holding every element proxy alive makes later walks cache hits, not class lookups.
-        elements = list(iter_page(root))
-        head = _head_title(elements)
+        page = page if page is not None else scan_page(root)
+        head = _head_title(root)
         cleaned = clean_title(head, found.first("site_name"), found.first("column_name")) if head else None
-        dom = _dom_title(elements, cleaned)
+        dom = _dom_title(page.marked, cleaned)
         if dom:
             found.add("page_title", dom[0], f"dom:{dom[1].tag}")
         if cleaned:
             found.add("page_title", cleaned, "title", 1)
         found.stage = 2
-        _read_dom(root, elements, dom[1] if dom else None, found)
+        _read_dom(page, dom[1] if dom else None, found, content)
     if text:
         found.stage = 4
         _read_text(text, found.add)

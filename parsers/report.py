@@ -171,13 +171,16 @@ def _empty(report: Report) -> None:
 
 
 def _parse_html(report: Report, text: str, url: str | None) -> None:
-    from .html import find_content, parse_html
+    from .html import find_content, parse_html, scan_page
     from .htmlstream import element_to_lines
     from .metadata import read_metadata
 
     root = parse_html(text)
-    metadata = read_metadata(root, url=url)
-    container = find_content(root)
+    # One walk of the page's nodes serves both the body search and the metadata reader, which
+    # also reuses the body container (it looks for a lone date just above it).
+    page = scan_page(root)
+    container = find_content(root, page)
+    metadata = read_metadata(root, url=url, page=page, content=container)
     # A container inside a table (the densest <tbody> of a fragment) would lose the table's rows.
     for anc in [container, *container.iterancestors()]:
         if isinstance(anc.tag, str) and anc.tag.lower() == "table":
