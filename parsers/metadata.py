@@ -381,9 +381,12 @@ def _is_data_table(table: etree._Element) -> bool:
 def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
     """Visible text pieces in document order, each with the element holding it.
 
-    Spaces are kept: in "来源：某局 浏览次数：12" they are what ends the value.
+    Spaces are kept: in "来源：某局 浏览次数：12" they are what ends the value. The walk runs
+    once per page over every node outside the skipped subtrees, so each event does as little
+    as it can: one tag read, no tail read while inside ``<head>``, a script or a form control.
     """
     out: list[tuple[str, etree._Element]] = []
+    append, squash = out.append, _WS.sub
     tops = [root] if root.getparent() is not None else [root, *root.itersiblings()]
     for top in tops:
         if not isinstance(top.tag, str):
@@ -392,27 +395,27 @@ def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
         walker = etree.iterwalk(top, events=("start", "end", "comment", "pi"))
         for event, el in walker:
             if event == "start":
-                if (el.tag == "table" and _is_data_table(el)) or (el.tag in ("ul", "ol") and len(el) > 20):
-                    # A report's statistics tables and a portal's menus hold hundreds of cells, no metadata.
-                    walker.skip_subtree()
-                    if (
-                        el.tail
-                        and el.tail.strip()
-                        and not skipping
-                        and (parent := el.getparent()) is not None
-                    ):
-                        out.append((_WS.sub(" ", el.tail).strip(), parent))
-                    continue
-                if el.tag in _SKIP_TEXT:
+                tag = el.tag
+                if tag in _SKIP_TEXT:
                     skipping += 1
-                elif not skipping and el.text and el.text.strip():
-                    out.append((_WS.sub(" ", el.text).strip(), el))
-                continue
-            if event == "end" and el.tag in _SKIP_TEXT:
+                    continue
+                if (tag == "table" and _is_data_table(el)) or (tag in ("ul", "ol") and len(el) > 20):
+                    # A report's statistics tables and a portal's menus hold hundreds of cells, no
+                    # metadata. The tail is read here and again at the skipped element's "end".
+                    walker.skip_subtree()
+                else:
+                    text = el.text
+                    if not skipping and text and text.strip():
+                        append((squash(" ", text).strip(), el))
+                    continue
+            elif event == "end" and el.tag in _SKIP_TEXT:
                 skipping -= 1
             # The tail follows the element's end, or the comment (001: 信息来源：<!--x-->省发改委).
-            if not skipping and el.tail and el.tail.strip() and (parent := el.getparent()) is not None:
-                out.append((_WS.sub(" ", el.tail).strip(), parent))
+            if skipping:
+                continue
+            tail = el.tail
+            if tail and tail.strip() and (parent := el.getparent()) is not None:
+                append((squash(" ", tail).strip(), parent))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -221,19 +222,26 @@ def _body_text(container, lines: list[Line]) -> str:
         # trafilatura wants lxml.html elements; the page was parsed with the plain (faster)
         # parser, so the small, table-free container is handed over re-parsed.
         subtree = lxml.html.fromstring(etree.tostring(container, encoding="unicode"))
-        extracted = trafilatura.extract(
-            subtree,
-            include_tables=False,
-            include_comments=False,
-            favor_recall=True,
-            deduplicate=False,
-            fast=True,
-        )
+        extracted = trafilatura.extract(subtree, options=_body_options())
     except Exception:  # trafilatura is best effort; the line text is the fallback
         extracted = None
     if extracted and len(extracted) >= 0.5 * len(own):
         return extracted
     return own
+
+
+@functools.cache
+def _body_options():
+    """trafilatura's options for the body text, built once, not per page.
+
+    ``trafilatura.extract`` otherwise builds them from its keyword arguments on every call,
+    reading seven settings out of its ConfigParser (about 0.1 ms a page). They are what the
+    keywords ``include_tables=False, include_comments=False, favor_recall=True,
+    deduplicate=False, fast=True`` give; trafilatura copies them before it changes any.
+    """
+    from trafilatura.settings import Extractor
+
+    return Extractor(fast=True, recall=True, comments=False, tables=False, dedup=False)
 
 
 def _drop_keep_tail(el, parent) -> None:
