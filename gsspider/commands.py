@@ -187,11 +187,17 @@ def cmd_sites(args: argparse.Namespace) -> int:
             print(problem)
         print(f"{count} sites, {len(problems)} problems")
         return 1 if problems else 0
+    problems: list[str] = []
     try:
-        entries = load_registry(args.sites)
+        # add rewrites the file: it must not drop rows it cannot read
+        entries = load_registry(args.sites, strict=args.action == "add", problems=problems)
     except ValueError as exc:
-        print(f"gsspider sites: {exc} (gsspider sites check lists every problem)", file=sys.stderr)
+        print(
+            f"gsspider sites: {exc}; fix it first (gsspider sites check lists every problem)", file=sys.stderr
+        )
         return 2
+    for problem in problems:
+        print(f"gsspider sites: skipped {problem}", file=sys.stderr)
     if args.action == "list":
         for e in entries:
             hints = ", ".join(
@@ -295,6 +301,8 @@ def register(sub) -> None:
     p.add_argument("--name")
     p.add_argument("--family")
     p.add_argument("--budget", type=int)
-    p.add_argument("--freshness-days", type=float, metavar="N", help="re-fetch this site's report pages after N days")
+    p.add_argument(
+        "--freshness-days", type=float, metavar="N", help="re-fetch this site's report pages after N days"
+    )
     p.add_argument("--render", action="store_true")
     p.set_defaults(func=cmd_sites)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import logging
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
 REGISTRY_FIELDS = ("url", "name", "family", "budget", "freshness_days", "render", "domains", "notes")
+logger = logging.getLogger(__name__)
+
 #: List-family hints the list readers know.
 KNOWN_FAMILIES = ("trs", "paged", "hanweb", "trs_api", "gkmlpt")
 
@@ -40,7 +43,12 @@ def normalise_url(url: str) -> str:
     return url if parts.path else url + "/"
 
 
-def load_registry(path: str | Path) -> list[SiteEntry]:
+def load_registry(
+    path: str | Path, *, strict: bool = False, problems: list[str] | None = None
+) -> list[SiteEntry]:
+    """The registry's portals. A bad row (not a URL, a budget that is not a number) is skipped with
+    a warning, so one typo among thousands of portals does not stop a crawl; ``strict`` raises
+    ``ValueError`` instead (for commands that rewrite the file)."""
     path = Path(path)
     if not path.exists():
         return []
@@ -53,7 +61,12 @@ def load_registry(path: str | Path) -> list[SiteEntry]:
             try:
                 entries.append(entry_from_row(row))
             except ValueError as exc:
-                raise ValueError(f"{path}:{lineno}: {exc}") from exc
+                message = f"{path}:{lineno}: {exc}"
+                if strict:
+                    raise ValueError(message) from exc
+                logger.warning("site registry: skipped %s", message)
+                if problems is not None:
+                    problems.append(message)
     return entries
 
 
