@@ -19,42 +19,59 @@ BLOCK_TAGS = frozenset(
 SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "iframe", "object", "select", "button"))
 
 
+_CELL_BREAKS = frozenset(("br", "p", "div"))
+
+
 def _tag(el) -> str:
     tag = el.tag
     return tag.lower() if isinstance(tag, str) else ""
 
 
 def _cell_text(cell) -> str:
-    parts = []
+    """The cell's text, whitespace collapsed; ``<br>``, ``<p>`` and ``<div>`` break words.
+
+    A report's tables hold hundreds of cells and most are one text node, so that case is read
+    without a walk. ``str.split()`` already splits on no-break and ideographic spaces.
+    """
+    if not len(cell):
+        text = cell.text
+        return " ".join(text.split()) if text else ""
+    parts: list[str] = []
+    append = parts.append
     for node in cell.iter():
-        tag = _tag(node)
-        if tag in SKIP_TAGS:
-            continue
-        if node is not cell and tag in ("br", "p", "div"):
-            parts.append(" ")
-        if node.text and tag not in SKIP_TAGS and isinstance(node.tag, str):
-            parts.append(node.text)
+        tag = node.tag
+        if isinstance(tag, str):
+            tag = tag.lower()
+            if tag in SKIP_TAGS:
+                continue  # its tail goes too; what it holds is still walked
+            if node is not cell and tag in _CELL_BREAKS:
+                append(" ")
+            if node.text:
+                append(node.text)
         if node is not cell and node.tail:
-            parts.append(node.tail)
-    return " ".join("".join(parts).replace("\u00a0", " ").replace("\u3000", " ").split())
+            append(node.tail)
+    return " ".join("".join(parts).split())
 
 
 def _table_rows(table, index: int) -> list[Line]:
     lines = []
     for tr in table.iter("tr"):
         # Rows of a nested table belong to that table.
-        owner = next((a for a in tr.iterancestors() if _tag(a) == "table"), None)
-        if owner is not table:
+        if next(tr.iterancestors("table"), None) is not table:
             continue
         cells: list[str] = []
         for td in tr:
             if _tag(td) not in ("td", "th"):
                 continue
             text = _cell_text(td)
-            try:
-                span = max(1, min(int(td.get("colspan", "1") or 1), 50))
-            except ValueError:
+            colspan = td.get("colspan")
+            if colspan is None:
                 span = 1
+            else:
+                try:
+                    span = max(1, min(int(colspan or 1), 50))
+                except ValueError:
+                    span = 1
             cells.append(text)
             if span > 1 and is_blank(text):
                 cells.extend([""] * (span - 1))
@@ -72,7 +89,7 @@ def element_to_lines(root) -> list[Line]:
         text = "".join(buf)
         buf.clear()
         for raw in text.split("\n"):
-            raw = " ".join(raw.replace("\u00a0", " ").replace("\u3000", " ").split())
+            raw = " ".join(raw.split())  # str.split() takes no-break and ideographic spaces too
             if raw:
                 line = split_text_line(raw)
                 if line is not None:
@@ -101,7 +118,7 @@ def element_to_lines(root) -> list[Line]:
             if tail and el is not root:
                 buf.append(tail)
             continue
-        if tag == "table" and not any(True for _ in el.iterdescendants("table")):
+        if tag == "table" and next(el.iterdescendants("table"), None) is None:
             buf.append("\n")
             flush()
             lines.extend(_table_rows(el, tables))
