@@ -386,7 +386,7 @@ def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
     as it can: one tag read, no tail read while inside ``<head>``, a script or a form control.
     """
     out: list[tuple[str, etree._Element]] = []
-    append, squash = out.append, _WS.sub
+    append = out.append
     tops = [root] if root.getparent() is not None else [root, *root.itersiblings()]
     for top in tops:
         if not isinstance(top.tag, str):
@@ -404,18 +404,17 @@ def _segments(root: etree._Element) -> list[tuple[str, etree._Element]]:
                     # metadata. The tail is read here and again at the skipped element's "end".
                     walker.skip_subtree()
                 else:
-                    text = el.text
-                    if not skipping and text and text.strip():
-                        append((squash(" ", text).strip(), el))
+                    # " ".join(s.split()) is _WS.sub(" ", s).strip(): both split on str.isspace().
+                    if not skipping and (text := el.text) and (text := " ".join(text.split())):
+                        append((text, el))
                     continue
             elif event == "end" and el.tag in _SKIP_TEXT:
                 skipping -= 1
             # The tail follows the element's end, or the comment (001: 信息来源：<!--x-->省发改委).
-            if skipping:
+            if skipping or not (tail := el.tail) or not (tail := " ".join(tail.split())):
                 continue
-            tail = el.tail
-            if tail and tail.strip() and (parent := el.getparent()) is not None:
-                append((squash(" ", tail).strip(), parent))
+            if (parent := el.getparent()) is not None:
+                append((tail, parent))
     return out
 
 
