@@ -255,6 +255,13 @@ def test_doc_table_rows_keep_blank_cells_and_merged_labels():
     assert row.startswith("三、本年度办理结果 | (五)不予处理 | 2.重复申请 | ")  # vertical merges repeated
 
 
+def test_doc_compressed_piece_is_cp1252():
+    from parsers.documents import extract_document
+
+    doc = extract_document((DOCUMENTS / "compressed_piece.doc").read_bytes(), "doc")
+    assert doc.flags == [] and doc.text == "Plain ASCII report 2024, caf\u00e9 \u2013 ok"
+
+
 @pytest.mark.parametrize(
     ("url", "content_type"),
     [

@@ -29,6 +29,10 @@ REPORTS = {
 }
 
 
+#: cp1252-only text, so the DOC holds it as one compressed (8-bit) piece
+COMPRESSED_TEXT = "Plain ASCII report 2024, caf\u00e9 \u2013 ok"
+
+
 def convert(source: Path, target_ext: str, out_dir: Path, *, infilter: str | None = None) -> Path:
     """One ``soffice --headless --convert-to`` run; returns the converted file."""
     command = ["soffice", "--headless", "--norestore"]
@@ -85,6 +89,14 @@ def main() -> None:
             write_sheet(spec, sheet)
             for ext in ("xlsx", "xls"):
                 shutil.copy(convert(sheet, ext, work), HERE / f"{name}_tables.{ext}")
+    with tempfile.TemporaryDirectory() as tmp:  # 8-bit text: LibreOffice writes a compressed piece
+        import docx
+
+        source = Path(tmp) / "compressed_piece.docx"
+        document = docx.Document()
+        document.add_paragraph(COMPRESSED_TEXT)
+        document.save(str(source))
+        shutil.copy(convert(source, "doc", Path(tmp)), HERE / "compressed_piece.doc")
     (HERE / "specs.json").write_text(json.dumps(specs, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
