@@ -8,6 +8,7 @@ glyphs ("其他法律行政止公开"). Numbering ("1.", "(三)") is never relie
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .text import key_form
 
@@ -45,7 +46,13 @@ _TOTAL_RE = re.compile(r"^\(?七\)?总计$|^七总计")
 TABLE3_GROUP_KEYWORDS = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "申请人情况")
 
 
+@lru_cache(maxsize=65536)
 def match_table3_row(label: str) -> str | None:
+    """The table-3 row key a printed label names, or None.
+
+    Cached: every report prints the same national row labels, and a miss tries some forty
+    keywords.
+    """
     k = key_form(label)
     if not k:
         return None
@@ -74,7 +81,9 @@ TABLE2_ROW_LABELS = (
 )
 
 
+@lru_cache(maxsize=65536)
 def match_table2_row(label: str) -> str | None:
+    """The table-2 row a printed label names, or None (cached like :func:`match_table3_row`)."""
     k = key_form(label)
     if not k or len(k) > 14:
         return None
@@ -100,7 +109,11 @@ CN_NUMERALS = "一二三四五六七八九十"
 def match_section_heading(line: str) -> tuple[str, str, int] | None:
     """(section key, numeral, order) for a heading line like '三、收到和处理政府信息公开申请情况'."""
     m = _HEADING_RE.match(line)
-    if not m or len(line.strip()) > 48:
+    return _section_heading(line, m) if m else None
+
+
+def _section_heading(line: str, m: re.Match[str]) -> tuple[str, str, int] | None:
+    if len(line.strip()) > 48:
         return None
     numeral, rest = m.group(1), key_form(m.group(2))
     for key, words in SECTION_KEYWORDS:
@@ -113,13 +126,16 @@ def match_section_heading(line: str) -> tuple[str, str, int] | None:
 def match_any_heading(line: str) -> tuple[str, str, int] | None:
     """A standard section heading, or another top-level numbered heading (key "unknown").
 
-    Numbered table rows ("四、结转下年度继续办理") are not headings.
+    Numbered table rows ("四、结转下年度继续办理") are not headings. The numbering pattern is
+    matched once for both kinds: this runs on every line of a report.
     """
-    hit = match_section_heading(line)
+    m = _HEADING_RE.match(line)
+    if not m:
+        return None
+    hit = _section_heading(line, m)
     if hit:
         return hit
-    m = _HEADING_RE.match(line)
-    if not m or not 4 <= len(line.strip()) <= 48 or len(m.group(1)) != 1:
+    if not 4 <= len(line.strip()) <= 48 or len(m.group(1)) != 1:
         return None
     if match_table3_row(line) or any(w in key_form(line) for w in TABLE3_GROUP_KEYWORDS):
         return None
