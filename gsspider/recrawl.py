@@ -175,8 +175,8 @@ class RecrawlMiddleware:
                 self.stats.inc_value("gsspider/recrawl/fresh")
                 self._count_report(request)
                 raise Fresh(f"{request.url}: validated {row['validated_at'] or row['fetched_at']}")
-        if not self.conditional or row["status"] != 200:
-            return None
+        if not self.conditional or row["status"] != 200 or request.meta.get("playwright"):
+            return None  # a browser-rendered page is rendered again, not revalidated
         if row["body"] is not None or report_stored:  # a 304 can be answered
             if row["etag"]:
                 request.headers[b"If-None-Match"] = row["etag"].encode("latin-1")
