@@ -72,6 +72,7 @@ class TrafilaturaClock:
 PHASES = (
     ("parsers.html", "decode_html", "decode bytes"),
     ("parsers.html", "parse_html", "parse_html (lxml tree)"),
+    ("parsers.html", "scan_page", "scan_page (one walk of the nodes)"),
     ("parsers.metadata", "read_metadata", "read_metadata"),
     ("parsers.html", "find_content", "find_content"),
     ("parsers.htmlstream", "element_to_lines", "element_to_lines"),

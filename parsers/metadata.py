@@ -425,7 +425,8 @@ def _read_dom_list(root: etree._Element, add: Add) -> None:
     counts.
     """
     for el in iter_page(root, "ul", "ol"):
-        if len(el) > 12:
+        # An index number has a "/": a list without one anywhere (a menu) needs no item read.
+        if len(el) > 12 or "/" not in "".join(el.itertext()):
             continue
         items = [text for li in el if li.tag == "li" and (text := _text_of(li, 60))]
         if any(_INDEX_SHAPE.match(item) for item in items):
@@ -455,6 +456,8 @@ def _read_dom(
         if skip:
             skip = False
             continue
+        if len(text) > _MAX_SEGMENT or not _LABEL_START.match(text):
+            continue  # _read_labelled's own first test, here to spare most segments the call
         nxt = segments[i + 1][0] if i + 1 < len(segments) else None
         skip = _read_labelled(text, nxt, "block", found.add)
     found.stage = 3
