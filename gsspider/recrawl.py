@@ -28,11 +28,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from scrapy import signals
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 
@@ -132,9 +133,28 @@ class RecrawlMiddleware:
 
     # --- requests ------------------------------------------------------------------------
     def _stored(self, url: str) -> dict[str, Any] | None:
+        """The stored row for ``url``, its body decompressed and checked against its hash (``body``
+        None when missing or damaged). A database error means "nothing stored": fetch normally."""
         if self.db is None:
             return None
-        return storage.stored_page(self.db, url)
+        try:
+            row = storage.stored_page(self.db, url)
+        except sqlite3.Error as exc:
+            self._db_error("read", url, exc)
+            return None
+        if row is not None and row["body"] is not None:
+            body = storage.decompress(row["body"])
+            if body is None or hashlib.sha256(body).hexdigest() != row["content_hash"]:
+                self.stats.inc_value("gsspider/recrawl/stored_body_damaged")
+                body = None
+            row["body"] = body
+        return row
+
+    def _db_error(self, what: str, url: str, exc: Exception) -> None:
+        self.stats.inc_value("gsspider/recrawl/db_errors")
+        logger.warning(
+            "re-crawl store: could not %s %s: %s (fetched as if nothing were stored)", what, url, exc
+        )
 
     def _freshness(self, request: Request) -> float:
         state = getattr(self.spider, "sites", {}).get(request.meta.get("site"))
@@ -148,6 +168,24 @@ class RecrawlMiddleware:
             state.reports += 1
 
     def process_request(self, request: Request, spider=None):
+        try:
+            return self._process_request(request)
+        except IgnoreRequest:
+            raise
+        except Exception as exc:  # a bug or odd data here must not cost the page
+            self._db_error("look up", request.url, exc)
+            return None
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        try:
+            return self._process_response(request, response)
+        except IgnoreRequest:
+            raise
+        except Exception as exc:
+            self._db_error("handle the answer of", request.url, exc)
+            return response
+
+    def _process_request(self, request: Request):
         if "site" not in request.meta or request.method not in ("GET", "HEAD") or self.db is None:
             return None  # robots.txt, POST list APIs, requests of other spiders
         # A redirect copies the headers of the request it replaces: validators are per URL.
@@ -175,8 +213,13 @@ class RecrawlMiddleware:
                 self.stats.inc_value("gsspider/recrawl/fresh")
                 self._count_report(request)
                 raise Fresh(f"{request.url}: validated {row['validated_at'] or row['fetched_at']}")
-        if not self.conditional or row["status"] != 200 or request.meta.get("playwright"):
-            return None  # a browser-rendered page is rendered again, not revalidated
+        if (
+            not self.conditional
+            or row["status"] != 200
+            or request.meta.get("playwright")  # a browser-rendered page is rendered again
+            or request.meta.get("gsspider_unconditional")
+        ):
+            return None
         if row["body"] is not None or report_stored:  # a 304 can be answered
             if row["etag"]:
                 request.headers[b"If-None-Match"] = row["etag"].encode("latin-1")
@@ -184,7 +227,7 @@ class RecrawlMiddleware:
                 request.headers[b"If-Modified-Since"] = row["last_modified"].encode("latin-1")
         return None
 
-    def process_response(self, request: Request, response: Response, spider=None):
+    def _process_response(self, request: Request, response: Response):
         if "site" not in request.meta or request.method not in ("GET", "HEAD") or self.db is None:
             return response
         if response.headers.get(FROM_STORE):
@@ -200,7 +243,11 @@ class RecrawlMiddleware:
                 raise Unchanged(f"{request.url}: 304 Not Modified")
             if row["body"] is not None:
                 return self._from_store(request, row, "304")
-            return response
+            # Nothing usable stored to answer the 304 with (damaged, dropped): ask again, plainly.
+            self.stats.inc_value("gsspider/recrawl/refetched")
+            retry = request.replace(dont_filter=True)
+            retry.meta["gsspider_unconditional"] = True
+            return retry
         if response.status != 200:
             return response
         digest = hashlib.sha256(response.body).hexdigest()
@@ -217,8 +264,7 @@ class RecrawlMiddleware:
             raise Unchanged(f"{request.url}: same bytes as stored")
         body = storage.compress(response.body) if len(response.body) <= self.body_max else None
         extra = {"kind": request.meta.get("role")} if row is None else {}  # the spider names kinds
-        storage.mark_page(
-            self.db,
+        self._write(
             request.url,
             site=request.meta.get("site"),
             status=response.status,
@@ -241,10 +287,18 @@ class RecrawlMiddleware:
         if validated:
             fields["validated_at"] = storage.now()
         fields = {k: v for k, v in fields.items() if v is not None or k == "validated_at"}
-        storage.mark_page(self.db, url, crawl_id=self.crawl_id, **fields)
+        self._write(url, crawl_id=self.crawl_id, **fields)
+
+    def _write(self, url: str, **fields: Any) -> None:
+        if self.db is None:
+            return
+        try:
+            storage.mark_page(self.db, url, **fields)
+        except sqlite3.Error as exc:
+            self._db_error("record", url, exc)
 
     def _from_store(self, request: Request, row: dict[str, Any], how: str) -> Response:
-        body = storage.decompress(row["body"]) or b""
+        body = row["body"] or b""
         headers = Headers({FROM_STORE: how})
         for column, name in (
             ("content_type", "Content-Type"),

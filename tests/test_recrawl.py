@@ -422,3 +422,29 @@ def test_wal_and_schema(full):
         )
     finally:
         con.close()
+
+
+def test_damaged_stored_bodies_are_fetched_again_not_trusted(portal, full, tmp_path):
+    """A stored list/nav body that does not decompress, or whose bytes are not its hash, is not used
+    to answer a 304: the page is fetched again, and nothing behind it is lost."""
+    full_db, _ = full
+    db = tmp_path / "damaged.db"
+    db.write_bytes(full_db.read_bytes())
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("UPDATE pages SET body = x'00ff00' WHERE kind = 'list'")
+        con.execute(
+            "UPDATE pages SET body = ? WHERE kind = 'home'", (storage.compress(b"<html>not it</html>"),)
+        )
+        damaged = {
+            r[0]
+            for r in con.execute("SELECT url FROM pages WHERE kind IN ('list', 'home') AND body IS NOT NULL")
+        }
+    con.close()
+    assert damaged
+    answers = crawl(portal, db, "--freshness-days", "0")
+    fetched = {site + path for site, path, status, _ in answers if status == 200}
+    assert damaged <= fetched
+    statuses = report_answers(portal, answers)
+    assert {u for u, s in statuses.items() if 304 in s} == {t["url"] for t in portal.ground_truth()}
+    assert rows(db, "SELECT count(*) AS n FROM report_versions")[0]["n"] == 0
