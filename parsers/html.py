@@ -183,17 +183,22 @@ _BY_ID = {v: i for i, (kind, v, _) in enumerate(_CONTAINERS) if kind == "id"}
 _MARKER = _CONTAINERS[_MARKER_RANK][1]
 
 
-def iter_page(root: etree._Element, *tags: str) -> Iterator[etree._Element]:
-    """Every node of the page ``root`` belongs to, comments included, or only the ``tags`` given.
+def _tops(root: etree._Element) -> list[etree._Element]:
+    """The top-level nodes of the page ``root`` belongs to, or just ``root`` below the top.
 
     libxml2 answers a stray ``</html>`` mid-page (003.html) by starting a second top-level
-    ``<html>``; a plain ``root.iter()`` would miss the whole article. With ``tags`` the filtering
-    happens in lxml's C loop, so only the matching nodes ever become Python objects.
+    ``<html>``; a plain ``root.iter()`` would miss the whole article.
     """
     if root.getparent() is not None:
-        yield from root.iter(*tags)
-        return
-    for top in (*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()):
+        return [root]
+    return [*reversed(list(root.itersiblings(preceding=True))), root, *root.itersiblings()]
+
+
+def iter_page(root: etree._Element, *tags: str) -> Iterator[etree._Element]:
+    """Every node of the page ``root`` belongs to (see :func:`_tops`), comments included, or
+    only the ``tags`` given: the filtering then happens in lxml's C loop, so only the matching
+    nodes ever become Python objects."""
+    for top in _tops(root):
         yield from top.iter(*tags)
 
 
@@ -222,7 +227,9 @@ class Page:
 
 def scan_page(root: etree._Element) -> Page:
     """Walk the page's nodes once; see :class:`Page`."""
-    nodes = list(iter_page(root))
+    nodes: list[etree._Element] = []
+    for top in _tops(root):  # extend() straight from lxml's iterator: no generator in between
+        nodes.extend(top.iter())
     marked: list[Marked] = []
     for node in nodes:
         tag = node.tag

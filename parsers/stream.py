@@ -28,7 +28,9 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(c for c in self.cells if c)
+        """The non-empty cells joined by spaces (``filter`` spares the generator: this runs
+        several times for every line of every report)."""
+        return " ".join(filter(None, self.cells))
 
 
 def split_text_line(raw: str) -> Line | None:
