@@ -10,7 +10,17 @@ from pathlib import Path
 
 DEFAULT_DB = "data/gsspider.db"
 DEFAULT_SITES = "data/sites.csv"
-EXPORT_TABLES = ("reports", "cells", "checks", "pages", "crawl_errors", "sites", "report_versions", "crawls")
+EXPORT_TABLES = (
+    "reports",
+    "cells",
+    "checks",
+    "pages",
+    "crawl_errors",
+    "sites",
+    "report_versions",
+    "report_editions",  # a view: reports re-published at a new URL (same site, publisher, year)
+    "crawls",
+)
 
 
 def _settings_pairs(pairs: list[str]) -> dict[str, str]:
@@ -153,14 +163,16 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"gsspider export: no database at {args.db}", file=sys.stderr)
         return 2
     db = storage.open_db(args.db)
-    rows = db[args.table].rows if db[args.table].exists() else iter(())
+    source = db.view(args.table) if args.table in db.view_names() else db[args.table]
+    # Binary columns (pages.body: the stored page bodies a re-crawl answers 304s with) stay out.
+    columns = [c.name for c in source.columns if c.type.upper() != "BLOB"] if source.exists() else []
+    rows = source.rows_where(select=", ".join(f"[{c}]" for c in columns)) if columns else iter(())
     out = open(args.out, "w", encoding="utf-8", newline="") if args.out else sys.stdout
     try:
         if args.format == "jsonl":
             for row in rows:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+                out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
         else:
-            columns = [c.name for c in db[args.table].columns] if db[args.table].exists() else []
             writer = csv.DictWriter(out, fieldnames=columns)
             writer.writeheader()
             for row in rows:
@@ -168,6 +180,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         if args.out:
             out.close()
+        db.close()
     return 0
 
 

@@ -175,6 +175,27 @@ def m002_recrawl(db: sqlite_utils.Database) -> None:
     db["pages"].create_index(["crawl_id"], if_not_exists=True)
 
 
+@migrations()
+def m003_report_editions(db: sqlite_utils.Database) -> None:
+    """A body that re-publishes a corrected report at a new URL: both are reports of the same
+    publisher and year on the same site; the view numbers them in publication order."""
+    db.execute("DROP VIEW IF EXISTS report_editions")
+    db.execute(
+        """CREATE VIEW report_editions AS
+        SELECT site, publisher, report_year,
+               row_number() OVER w AS edition,
+               count(*) OVER (PARTITION BY site, publisher, report_year) AS editions,
+               url, title, published_date, fetched_at, content_hash, version
+        FROM reports
+        WHERE is_report = 1 AND publisher IS NOT NULL AND report_year IS NOT NULL
+          AND (site, publisher, report_year) IN (
+              SELECT site, publisher, report_year FROM reports WHERE is_report = 1
+              GROUP BY site, publisher, report_year HAVING count(*) > 1)
+        WINDOW w AS (PARTITION BY site, publisher, report_year
+                     ORDER BY coalesce(published_date, fetched_at), fetched_at, url)"""
+    )
+
+
 #: Fields compared between versions of a report (not bookkeeping like fetched_at or the hash).
 VERSION_FIELDS = (
     "title",
@@ -379,6 +400,7 @@ def _keep_version(
             "SELECT table_name, row_key, column_key, value, raw FROM cells WHERE report_url = ?", [url]
         )
     ]
+
     def number(value: Any) -> Any:
         return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 

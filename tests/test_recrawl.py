@@ -448,3 +448,67 @@ def test_damaged_stored_bodies_are_fetched_again_not_trusted(portal, full, tmp_p
     statuses = report_answers(portal, answers)
     assert {u for u, s in statuses.items() if 304 in s} == {t["url"] for t in portal.ground_truth()}
     assert rows(db, "SELECT count(*) AS n FROM report_versions")[0]["n"] == 0
+
+
+def test_report_editions_and_exports_without_binary_columns(full, tmp_path):
+    """A corrected report re-published at a new URL: same site, publisher and year, numbered in
+    publication order by the report_editions view; every table exports (page bodies stay out)."""
+    full_db, _ = full
+    db_path = tmp_path / "editions.db"
+    db_path.write_bytes(full_db.read_bytes())
+    db = storage.open_db(db_path)
+    original = next(
+        db.query("SELECT * FROM reports WHERE is_report = 1 AND published_date IS NOT NULL LIMIT 1")
+    )
+    corrected = dict(original, url=original["url"] + "?corrected", title=original["title"] + "（更正）")
+    corrected["published_date"] = "2099-01-01"
+    db["reports"].insert(corrected)
+    db.close()
+    out = tmp_path / "editions.jsonl"
+    run(
+        [
+            sys.executable,
+            "-m",
+            "gsspider",
+            "export",
+            "--table",
+            "report_editions",
+            "--format",
+            "jsonl",
+            "--out",
+            str(out),
+            "--db",
+            str(db_path),
+        ]
+    )
+    editions = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    mine = [
+        e
+        for e in editions
+        if e["publisher"] == original["publisher"] and e["report_year"] == original["report_year"]
+    ]
+    assert [(e["url"], e["edition"], e["editions"]) for e in mine][-2:] == [
+        (original["url"], len(mine) - 1, len(mine)),
+        (corrected["url"], len(mine), len(mine)),
+    ]
+    for table in ("pages", "crawls", "report_versions", "sites"):
+        for fmt in ("csv", "jsonl"):
+            proc = run(
+                [
+                    sys.executable,
+                    "-m",
+                    "gsspider",
+                    "export",
+                    "--table",
+                    table,
+                    "--format",
+                    fmt,
+                    "--db",
+                    str(db_path),
+                ]
+            )
+            assert "Traceback" not in proc.stderr
+    header = run(
+        [sys.executable, "-m", "gsspider", "export", "--table", "pages", "--db", str(db_path)]
+    ).stdout
+    assert "validated_at" in header.splitlines()[0] and ",body," not in header.splitlines()[0]
