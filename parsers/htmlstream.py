@@ -95,24 +95,27 @@ def element_to_lines(root) -> list[Line]:
                 if line is not None:
                     lines.append(line)
 
-    # Iterative walk: arbitrary HTML may nest deeper than Python's recursion limit.
-    stack: list[tuple[Any, bool]] = [(root, False)]
+    # Iterative walk: arbitrary HTML may nest deeper than Python's recursion limit. An entry is
+    # (element, None) when first met, (element, is_block) when it closes, so a closing element's
+    # tag is not read again.
+    stack: list[tuple[Any, bool | None]] = [(root, None)]
     while stack:
-        el, closing = stack.pop()
-        tag = _tag(el)
-        if closing:
-            if tag in BLOCK_TAGS:
+        el, block = stack.pop()
+        if block is not None:
+            if block:
                 buf.append("\n")
-            tail = getattr(el, "tail", None)
+            tail = el.tail
             if tail and el is not root:
                 buf.append(tail)
             continue
-        if not isinstance(getattr(el, "tag", None), str):
+        tag = el.tag
+        if not isinstance(tag, str):
             # comments and processing instructions: only their tail is text
             tail = getattr(el, "tail", None)
             if tail and el is not root:
                 buf.append(tail)
             continue
+        tag = tag.lower()
         if tag in SKIP_TAGS:
             tail = el.tail
             if tail and el is not root:
@@ -126,13 +129,13 @@ def element_to_lines(root) -> list[Line]:
             if el.tail and el is not root:
                 buf.append(el.tail)
             continue
-        if tag in BLOCK_TAGS:
+        block = tag in BLOCK_TAGS
+        if block:
             buf.append("\n")
         if el.text:
             buf.append(el.text)
-        stack.append((el, True))
-        for child in reversed(list(el)):
-            stack.append((child, False))
+        stack.append((el, block))
+        stack.extend((child, None) for child in reversed(el))
     buf.append("\n")
     flush()
     return lines
