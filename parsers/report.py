@@ -41,7 +41,7 @@ from .labels import match_any_heading
 from .records import Metadata, Report, Section
 from .stream import Line, detect_text_form, text_to_lines
 from .tables import find_regions, read_table2, read_table3, read_table4
-from .text import key_form, normalize_text
+from .text import document_key_form, normalize_text
 
 _HTML_SNIFF_RE = re.compile(
     r"<\s*(html|body|table|tr|td|p|div|br|span|meta|head|title|section|article)\b", re.I
@@ -284,7 +284,7 @@ def _fill(report: Report, lines: list[Line], body_text: str, metadata: Metadata,
     t2 = read_table2(lines, regions.table2)
     t3 = read_table3(lines, regions.table3)
     t4 = read_table4(lines, regions.table4)
-    key_text = key_form(norm_text[:30000])
+    key_text = document_key_form(norm_text[:30000])
     pre2019 = not t3.found and any(m in key_text for m in _PRE2019_MARKERS)
 
     publisher = publisher_from_title(title) if title else None

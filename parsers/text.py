@@ -31,11 +31,15 @@ def to_halfwidth(s: str) -> str:
     return unicodedata.normalize("NFKC", s)
 
 
-@lru_cache(maxsize=65536)
-def to_simplified(s: str) -> str:
+def _t2s(s: str) -> str:
     if _T2S is None or not _HAS_HAN_RE.search(s):
         return s
     return _T2S.convert(s)
+
+
+@lru_cache(maxsize=65536)
+def to_simplified(s: str) -> str:
+    return _t2s(s)
 
 
 def is_traditional(s: str) -> bool:
@@ -57,6 +61,15 @@ def normalize_text(s: str) -> str:
 def key_form(s: str) -> str:
     """The form labels are compared in: no whitespace, no punctuation, Simplified, half-width."""
     return _PUNCT_RE.sub("", to_simplified(to_halfwidth(s)))
+
+
+def document_key_form(s: str) -> str:
+    """:func:`key_form` of a whole document's text, not cached.
+
+    Every document's text is new, so a cache would never hit in a crawl; it would only keep the
+    texts (up to 65,536 of them, tens of KB each) alive for the life of the process.
+    """
+    return _PUNCT_RE.sub("", _t2s(to_halfwidth(s)))
 
 
 def squash_spaces(s: str) -> str:
