@@ -145,7 +145,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from gsspider import storage
 
     db = storage.open_db(args.db)
-    found = {r["url"] for r in db.query("SELECT url FROM reports WHERE is_report = 1")}
+    # only this run's portal (a reused database also holds earlier demo runs, on other ports)
+    bases = tuple(u.rstrip("/") + "/" for u in urls)
+    found = {
+        r["url"]
+        for r in db.query("SELECT url FROM reports WHERE is_report = 1")
+        if r["url"].startswith(bases)
+    }
     db.close()
     expected = {t["url"] for t in truth}
     print(
