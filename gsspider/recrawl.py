@@ -386,7 +386,7 @@ class SeasonMiddleware:
         if since_text and since is None:
             logger.error("GSSPIDER_SINCE=%r is not a date (YYYY-MM-DD): ignored", since_text)
         if year is None and since is None:
-            raise NotConfigured("no season")
+            raise NotConfigured  # no season: off, silently (with a message Scrapy would warn on every crawl)
         return cls(Season(year, since), crawler.stats)
 
     def _filter(self, response: Response, outputs: list[Any]) -> list[Any]:
