@@ -195,7 +195,9 @@ class ReportsSpider(scrapy.Spider):
             return Request(url, **kwargs)
         meta["list_spec"] = asdict(spec)
         if spec.formdata is not None:
-            return scrapy.FormRequest(url, method=spec.method, formdata=spec.formdata, headers=spec.headers, **kwargs)
+            return scrapy.FormRequest(
+                url, method=spec.method, formdata=spec.formdata, headers=spec.headers, **kwargs
+            )
         return Request(url, method=spec.method, body=spec.body or b"", headers=spec.headers or None, **kwargs)
 
     def _page_item(self, response: Response, role: str) -> PageItem:
@@ -326,15 +328,18 @@ class ReportsSpider(scrapy.Spider):
             yield self._list_error(response, state, page.error)
         yield from self._list_page(page, state, response.meta["depth"], response.url)
 
-    def _list_error(self, response: Response, state: SiteState, message: str) -> ErrorItem:
+    def _error(self, state: SiteState, url: str, kind: str, message: str, status: int | None) -> ErrorItem:
+        """One ``crawl_errors`` row, counted for the site and in the stats."""
         state.errors += 1
-        self.crawler.stats.inc_value("gsspider/errors/list_unreadable")
-        return ErrorItem(
+        self.crawler.stats.inc_value(f"gsspider/errors/{kind}")
+        return ErrorItem(url, state.entry.url, kind, message, now(), status)
+
+    def _list_error(self, response: Response, state: SiteState, message: str) -> ErrorItem:
+        return self._error(
+            state,
             response.url,
-            state.entry.url,
             "list_unreadable",
             f"list answer could not be read: {message}",
-            now(),
             response.status,
         )
 
@@ -432,28 +437,20 @@ class ReportsSpider(scrapy.Spider):
             report.is_report = False
             codes = ", ".join(sorted(flagged))
             self.crawler.stats.inc_value("gsspider/reports_unread")
-            state.errors += 1
             yield self._report_item(response, state, report)
-            yield ErrorItem(
+            yield self._error(
+                state,
                 response.url,
-                state.entry.url,
                 sorted(flagged)[0],
                 f"{codes}: " + "; ".join(f.message for f in report.flags if f.code in flagged),
-                now(),
                 response.status,
             )
             return
         if listed_as_report or role == "attachment":
             # Listed as a report but did not read as one: say so, never drop it silently.
             reasons = "; ".join(f.message for f in report.flags) or "no report content"
-            state.errors += 1
-            yield ErrorItem(
-                response.url,
-                state.entry.url,
-                "not_parsed",
-                f"listed as a report but {reasons}",
-                now(),
-                response.status,
+            yield self._error(
+                state, response.url, "not_parsed", f"listed as a report but {reasons}", response.status
             )
         self.crawler.stats.inc_value("gsspider/not_reports")
         if html and role == "report":
@@ -518,14 +515,11 @@ class ReportsSpider(scrapy.Spider):
             and body.lstrip()[:200].lower().find(b"<html") != -1
             and b"</html>" not in body[-2048:].lower()
         ):
-            state.errors += 1
-            self.crawler.stats.inc_value("gsspider/errors/malformed")
-            yield ErrorItem(
+            yield self._error(
+                state,
                 response.url,
-                state.entry.url,
                 "malformed",
                 "HTML ends before </html> (truncated page); read as far as it goes",
-                now(),
                 response.status,
             )
 
@@ -544,14 +538,12 @@ class ReportsSpider(scrapy.Spider):
             return None
         text = " ".join(Selector(text=response.text).xpath("//body//text()").getall())
         if len(text.strip()) < 400 and _SOFT_404_RE.search(text):
-            state.errors += 1
             return [
-                ErrorItem(
+                self._error(
+                    state,
                     response.url,
-                    state.entry.url,
                     "soft_404",
                     "page answers 200 but says it does not exist (meta refresh)",
-                    now(),
                     response.status,
                 )
             ]
