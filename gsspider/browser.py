@@ -23,6 +23,7 @@ import importlib.util
 import os
 import shutil
 from typing import Any
+from urllib.parse import urlsplit
 
 #: Environment variable naming the Chromium (or Chrome) executable to use.
 CHROMIUM_ENV = "GSSPIDER_CHROMIUM"
@@ -141,8 +142,21 @@ def browser_settings(
 
 def skip_resource(request: Any) -> bool:
     """``PLAYWRIGHT_ABORT_REQUEST`` predicate: drop images, media and fonts (see
-    :data:`SKIPPED_RESOURCES`)."""
-    return request.resource_type in SKIPPED_RESOURCES
+    :data:`SKIPPED_RESOURCES`), and whatever a rendered page asks of another host.
+
+    The browser's own requests (a page's scripts, XHR) do not pass the crawl's scope middleware;
+    keeping them on the page's host and port is the same rule the crawl applies to its own.
+    """
+    if request.resource_type in SKIPPED_RESOURCES:
+        return True
+    try:
+        page_url = request.frame.url
+    except Exception:  # a worker's request has no frame
+        return False
+    page, target = urlsplit(page_url), urlsplit(request.url)
+    if page.scheme not in ("http", "https") or target.scheme not in ("http", "https"):
+        return False  # the first navigation (about:blank), data: and blob: URLs
+    return page.netloc.lower() != target.netloc.lower()
 
 
 async def settle(page: Any, timeout_ms: int = SETTLE_TIMEOUT_MS) -> None:

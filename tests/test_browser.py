@@ -223,3 +223,22 @@ def test_settings_and_meta_shape():
     first, second = browser.render_meta(), browser.render_meta()
     assert first["playwright"] is True
     assert first["playwright_page_goto_kwargs"] is not second["playwright_page_goto_kwargs"]
+
+
+class _Frame:
+    def __init__(self, url: str):
+        self.url = url
+
+
+class _Req:
+    def __init__(self, url: str, frame_url: str, resource_type: str = "script"):
+        self.url, self.frame, self.resource_type = url, _Frame(frame_url), resource_type
+
+
+def test_browser_requests_stay_on_the_page_host():
+    page = "http://127.0.0.1:8000/xxgk/list.html"
+    assert not browser.skip_resource(_Req("http://127.0.0.1:8000/js/app.js", page))
+    assert browser.skip_resource(_Req("http://cdn.example.com/jquery.js", page))
+    assert browser.skip_resource(_Req("http://127.0.0.1:8001/api", page))  # another port: another site
+    assert browser.skip_resource(_Req("http://127.0.0.1:8000/a.png", page, "image"))
+    assert not browser.skip_resource(_Req(page, "about:blank", "document"))  # the first navigation
