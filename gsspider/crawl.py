@@ -83,7 +83,7 @@ def summary(db_path: str | Path, season: int | None = None) -> dict[str, Any]:
     db = storage.open_db(db_path)
     out: dict[str, Any] = {"sites": {}}
     per_site: dict[str, dict[str, Any]] = defaultdict(
-        lambda: {"years": defaultdict(int), "reports": 0, "errors": {}}
+        lambda: {"years": defaultdict(int), "reports": 0, "unread": 0, "errors": {}}
     )
     for row in db.query(
         "SELECT site, report_year, count(*) AS n FROM reports WHERE is_report = 1 GROUP BY site, report_year"
@@ -91,6 +91,13 @@ def summary(db_path: str | Path, season: int | None = None) -> dict[str, Any]:
         s = per_site[row["site"]]
         s["years"][row["report_year"]] += row["n"]
         s["reports"] += row["n"]
+    # Listed reports stored but not read as reports (scans, DOC/WPS that could not be read,
+    # broken files, JS-bound viewers): is_report = 0 with a flag saying why.
+    for row in db.query(
+        "SELECT site, count(*) AS n FROM reports WHERE is_report = 0 AND flags IS NOT NULL AND flags != '[]'"
+        " GROUP BY site"
+    ):
+        per_site[row["site"]]["unread"] = row["n"]
     for row in db.query("SELECT site, error, count(*) AS n FROM crawl_errors GROUP BY site, error"):
         per_site[row["site"]]["errors"][row["error"]] = row["n"]
     if db["sites"].exists():
@@ -105,6 +112,7 @@ def summary(db_path: str | Path, season: int | None = None) -> dict[str, Any]:
             "status": s.get("status"),
             "reason": s.get("reason"),
             "reports": s["reports"],
+            "unread": s["unread"],
             "years": dict(sorted((k, v) for k, v in s["years"].items() if k is not None)),
             "years_present": present,
             "years_missing": missing,
@@ -133,8 +141,11 @@ def format_summary(data: dict[str, Any]) -> str:
             status = f"BLOCKED ({s['reason']})"
         errors = ", ".join(f"{k} ×{v}" for k, v in s["errors"].items()) or "none"
         missing = ", ".join(str(y) for y in s.get("years_missing", [])) or "none"
+        if s["status"] == "blocked" and not s["reports"]:
+            missing = "unknown (blocked)"
+        unread = f"  not readable {s['unread']}" if s.get("unread") else ""
         lines.append(
-            f"  {site}  [{status}]  reports {s['reports']}  by year: {years}  missing years: {missing}  "
+            f"  {site}  [{status}]  reports {s['reports']}{unread}  by year: {years}  missing years: {missing}  "
             f"errors: {errors}"
         )
     return "\n".join(lines)
