@@ -9,7 +9,8 @@ What plain HTTP clients get from protected Chinese government portals:
 - 加速乐 / 知道创宇 (Jiasule): HTTP 521, ``Set-Cookie: __jsluid_s=…`` (or ``__jsluid_h``), a body
   that computes ``document.cookie=('_')+('_')+('j')…`` (``__jsl_clearance_s``) and reloads the page.
 - a generic web application firewall: HTTP 403/405/406/418/429/503 with a block page
-  (「您的访问被拦截」, 「Web应用防火墙」, 「WAF」, 「安全狗」, 「云盾」 …) or ``Server: WAF``-like headers.
+  (「您的访问被拦截」, 「Web应用防火墙」, 「安全狗」, 「云盾」 …), or a short page without links under a
+  ``Server: WAF``-like header. Generic refusals ("Access Denied", 「非法请求」) are not blocks.
 
 None of them can be passed without running the vendor's JavaScript, so the crawler stops asking
 the site and reports it as ``blocked`` with the reason (the ``reason`` codes below).
@@ -32,12 +33,19 @@ _JSL_BODY_RE = re.compile(
     rb"document\.cookie\s*=\s*(?:\(\s*['\"]_['\"]\s*\)\s*\+\s*){2}|__jsl_clearance|"
     rb"location\.href\s*=\s*location\.pathname\s*\+\s*location\.search"
 )
+#: What WAF block pages say. Only phrases that name a block by a firewall: generic refusals
+#: ("Access Denied", "非法请求", a Tomcat/Spring 403, an object store's AccessDenied) are a page's
+#: or a file's own answer, not a site-wide block.
 _WAF_BODY_RE = re.compile(
-    "您的访问被拦截|访问被拦截|已被.{0,12}防火墙.{0,8}拦截|应用防火墙|Web应用防火墙|网站防火墙|安全狗|云盾|"
-    "非法请求|请求被阻断|Request (?:Blocked|Denied)|Access Denied|Forbidden by WAF",
+    "您的访问被拦截|访问被拦截|请求被拦截|已被.{0,12}防火墙.{0,8}拦截|被.{0,6}安全防护.{0,6}拦截|"
+    "(?:网站|应用|Web应用|web应用)防火墙|安全狗|云盾|创宇盾|云锁|护卫神|"
+    "Web Application Firewall|Forbidden by WAF|Blocked by WAF",
     re.I,
 )
-_WAF_SERVERS = ("waf", "safedog", "yundun", "cloudwaf", "yunsuo")
+#: Server headers of WAF products; with a block status they count only on a short page that is
+#: not a site's real content (some sites send such a header on every answer).
+_WAF_SERVERS = ("waf", "safedog", "yundun", "yunsuo", "cloudwaf")
+_WAF_SHORT_PAGE = 4096
 _BLOCK_STATUSES = {403, 405, 406, 418, 429, 503}
 
 
@@ -76,7 +84,8 @@ def detect(status: int, headers: dict[str, list[str]] | None, body: bytes) -> Bl
             )
     if status in _BLOCK_STATUSES:
         text = head.decode("utf-8", "replace")
-        if _WAF_BODY_RE.search(text) or any(s in server for s in _WAF_SERVERS):
+        waf_server = any(s in server for s in _WAF_SERVERS) and len(body) <= _WAF_SHORT_PAGE
+        if _WAF_BODY_RE.search(text) or (waf_server and b"<a " not in head.lower()):
             return Block(
                 WAF,
                 WAF,

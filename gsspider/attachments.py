@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from parsel import Selector
+
+from gsspider.listreaders.base import safe_urljoin
 
 DOC_TYPES = ("pdf", "docx", "doc", "wps", "xlsx", "xls", "et", "ofd")
 _EXT_RE = re.compile(r"\.(" + "|".join(DOC_TYPES) + r")(?=$|[?#&;\s\"'）)])", re.I)
@@ -46,7 +48,8 @@ def _kind_of(*texts: str) -> str | None:
     return None
 
 
-def _url_kind(url: str) -> str | None:
+def url_kind(url: str) -> str | None:
+    """The document type a URL names in its path or query (``….pdf``, ``downfile.jsp?filename=….doc``)."""
     parts = urlsplit(url)
     kind = _kind_of(parts.path)
     if kind:
@@ -65,10 +68,13 @@ def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
         href = (a.attrib.get("href") or "").strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
             continue
-        url = urljoin(base_url, href).split("#")[0]
+        joined = safe_urljoin(base_url, href)
+        if joined is None:
+            continue
+        url = joined.split("#")[0]
         text = " ".join("".join(a.xpath(".//text()").getall()).split())
         title = (a.attrib.get("title") or "").strip()
-        kind = _url_kind(url) or _kind_of(title, text)
+        kind = url_kind(url) or _kind_of(title, text)
         if kind and url not in out:
             out[url] = Attachment(url, title or text or url.rsplit("/", 1)[-1], kind)
     # A document shown in the page through a frame: <iframe src="….pdf">, <embed>, <object data>.
@@ -76,11 +82,14 @@ def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
         src = src.strip()
         if not src or "{{" in src or src.lower().startswith(("javascript:", "about:")):
             continue
-        url = urljoin(base_url, src).split("#")[0]
+        joined = safe_urljoin(base_url, src)
+        if joined is None:
+            continue
+        url = joined.split("#")[0]
         inner = parse_qs(urlsplit(url).query).get("file", [""])[0]  # viewer.html?file=/files/a.pdf
-        if inner and _url_kind(inner):
-            url = urljoin(base_url, inner)
-        kind = _url_kind(url)
+        if inner and url_kind(inner):
+            url = safe_urljoin(base_url, inner) or url
+        kind = url_kind(url)
         if kind and url not in out:
             out[url] = Attachment(url, url.rsplit("/", 1)[-1], kind)
     return list(out.values())
@@ -93,8 +102,11 @@ def frames(sel: Selector, base_url: str) -> list[str]:
         src = src.strip()
         if not src or "{{" in src or src.lower().startswith(("javascript:", "about:", "data:")):
             continue
-        url = urljoin(base_url, src).split("#")[0]
-        if _url_kind(url) is None and "?file=" not in url and url not in out:
+        joined = safe_urljoin(base_url, src)
+        if joined is None:
+            continue
+        url = joined.split("#")[0]
+        if url_kind(url) is None and "?file=" not in url and url not in out:
             out.append(url)
     return out
 

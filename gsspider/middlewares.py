@@ -98,3 +98,41 @@ class RedirectLoopMiddleware:
             if target in chain:
                 raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")
         return response
+
+
+class CallbackErrorMiddleware:
+    """A spider callback that raises on some page's bytes costs that page, never the crawl, and is said.
+
+    Scrapy logs a callback's exception and drops the rest of its output; here the exception also
+    becomes a ``crawl_errors`` row (``callback_error``, with the exception) for the page, so a
+    report on a page the code could not handle is not lost silently.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = cls()
+        mw.stats = crawler.stats
+        return mw
+
+    def process_spider_exception(self, response: Response, exception: Exception, spider=None):
+        from datetime import UTC, datetime
+
+        from gsspider.items import ErrorItem
+
+        site = response.meta.get("site", "") if response.request is not None else ""
+        logger.error("callback failed on %s", response.url, exc_info=exception)
+        self.stats.inc_value("gsspider/errors/callback_error")
+        state = getattr(spider, "sites", {}).get(site) if spider is not None else None
+        if state is not None:
+            state.errors += 1
+        message = f"the crawler could not handle this page: {type(exception).__name__}: {exception}"
+        return [
+            ErrorItem(
+                response.url,
+                site,
+                "callback_error",
+                message[:2000],
+                datetime.now(UTC).isoformat(timespec="seconds"),
+                response.status,
+            )
+        ]

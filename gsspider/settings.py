@@ -39,6 +39,8 @@ DOWNLOADER_MIDDLEWARES = {
 }
 SPIDER_MIDDLEWARES = {
     "gsspider.recrawl.SeasonMiddleware": 550,  # --year / --since (off unless set)
+    # Outermost of the project's: a callback's exception becomes a crawl_errors row.
+    "gsspider.middlewares.CallbackErrorMiddleware": 40,
 }
 ITEM_PIPELINES = {
     "gsspider.pipelines.SQLitePipeline": 300,

@@ -134,6 +134,21 @@ def to_int(value: str | None, default: int | None = None) -> int | None:
         return default
 
 
+def safe_urljoin(base: str, href: str) -> str | None:
+    """``urljoin``, or None for an href Python cannot parse.
+
+    Real pages carry unfilled template placeholders (``http://[siteurl]/…``) and broken brackets
+    (``http://[``): ``urljoin`` raises ``ValueError`` on them, and one such link must not cost the
+    page its other links.
+    """
+    try:
+        url = urljoin(base, href)
+        urlsplit(url).port  # noqa: B018 - raises ValueError on a malformed host or port
+    except ValueError:
+        return None
+    return url
+
+
 def anchors(sel: Selector, base_url: str) -> list[tuple[str, str, str]]:
     """(absolute url, anchor text, text of the enclosing list row) for every usable link."""
     out = []
@@ -146,7 +161,9 @@ def anchors(sel: Selector, base_url: str) -> list[tuple[str, str, str]]:
             text = (a.attrib.get("title") or "").strip()
         row = a.xpath("ancestor::*[self::li or self::tr or self::dd or self::p][1]")
         row_text = " ".join("".join(row[0].xpath(".//text()").getall()).split()) if row else ""
-        out.append((urljoin(base_url, href.strip()), text, row_text))
+        url = safe_urljoin(base_url, href.strip())
+        if url is not None:
+            out.append((url, text, row_text))
     return out
 
 

@@ -12,7 +12,6 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import ClassVar
-from urllib.parse import urljoin
 
 import scrapy
 from parsel import Selector
@@ -23,10 +22,17 @@ from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from gsspider import antibot, browser, discovery
-from gsspider.attachments import FLAG_JS_BOUND, FLAG_TOO_LARGE, find_attachments, frames, js_bound_viewer
+from gsspider.attachments import (
+    FLAG_JS_BOUND,
+    FLAG_TOO_LARGE,
+    find_attachments,
+    frames,
+    js_bound_viewer,
+    url_kind,
+)
 from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem
 from gsspider.listreaders import ListPage, RequestSpec, read_api, read_list
-from gsspider.listreaders.base import ListReadError, anchors
+from gsspider.listreaders.base import ListReadError, anchors, safe_urljoin
 from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped, host_port
 from gsspider.sites import SiteEntry, load_registry, normalise_url
 from parsers import parse_report
@@ -46,6 +52,11 @@ _META_REFRESH_RE = re.compile(
 _SOFT_404_RE = re.compile("页面不存在|页面未找到|找不到该页面|404|已删除|不存在或已")
 _ROLE_NAV = ("home", "section", "department")
 _ROLE_RENDER = frozenset({"home", "section", "department", "column", "list"})
+#: Attachment names of documents a report page may carry that are not the report itself. Anything
+#: else is followed (附件1, 点击下载, 全文.pdf say nothing of what they are).
+_NOT_THE_REPORT_RE = re.compile(
+    "申请表|申请书|登记表|委托书|指南|目录|决算|预算|统计年报|政策解读|图解|模板|样表|样本|说明书"
+)
 _PRIORITY = {"attachment": 30, "report": 30, "list": 20, "column": 20, "api": 20}
 #: A document that was listed as a report but could not be read is stored with these flags
 #: (never counted as parsed) so that nothing listed is lost silently.
@@ -66,6 +77,7 @@ class SiteState:
     reports: int = 0
     errors: int = 0
     blocked: str | None = None
+    waf_hits: int = 0  # WAF block pages seen on report/attachment URLs (see _block_site)
     hosts: set[str] = field(default_factory=set)
     extra_starts: list[str] = field(default_factory=list)
 
@@ -183,7 +195,8 @@ class ReportsSpider(scrapy.Spider):
         if state.entry.render and self.render_enabled and role in _ROLE_RENDER:
             # Only navigation and list pages: report pages and files keep the server's own bytes.
             meta = {**browser.render_meta(), **meta}
-        if role == "attachment":
+        if role == "attachment" or (role == "report" and url_kind(url)):
+            # Files (linked from a page, or listed directly) have their own size limit.
             meta.setdefault("download_maxsize", self.attachment_maxsize)
         kwargs: dict = {
             "callback": callback,
@@ -226,17 +239,34 @@ class ReportsSpider(scrapy.Spider):
         items: list = []
         if isinstance(response, TextResponse):
             response = _redecoded(response)
+        if response.meta.get("playwright") and response.status == 200:
+            # A page the browser rendered has passed any challenge; its DOM may still hold the
+            # vendor's injected scripts, which must not read as a block.
+            return state, response, items
         block = antibot.detect(response.status, antibot.headers_of(response), response.body)
         if block is not None:
-            items.append(self._page_item(response, response.meta.get("role", "other")))
-            items += self._block_site(state, response.url, block, response.status)
-            return state, None, items
+            blocked = self._block_site(state, response.url, block, response.status, response.meta.get("role"))
+            if blocked is not None:
+                items.append(self._page_item(response, response.meta.get("role", "other")))
+                return state, None, items + blocked
         return state, response, items
 
-    def _block_site(self, state: SiteState, url: str, block: antibot.Block, status: int | None) -> list:
-        """Stop asking a site that answers with an anti-bot challenge; say so once, with the reason."""
+    def _block_site(
+        self, state: SiteState, url: str, block: antibot.Block, status: int | None, role: str | None
+    ) -> list | None:
+        """Stop asking a site that answers with an anti-bot challenge; say so once, with the reason.
+
+        瑞数 and 加速乐 challenges are unmistakable: one blocks the site. A generic WAF page on a
+        single report or file URL may be that file's own refusal (a withdrawn attachment behind
+        the firewall's error page), so it blocks the site only on a navigation or list page, or on
+        the second such answer. Returns None when this answer does not block the site.
+        """
         if state.blocked:
             return []
+        if block.vendor == antibot.WAF and role in ("report", "attachment"):
+            state.waf_hits += 1
+            if state.waf_hits < 2:
+                return None
         state.blocked = block.reason
         self.crawler.stats.inc_value(f"gsspider/blocked/{block.vendor}")
         self.logger.warning("%s is blocked: %s", state.entry.url, block.message)
@@ -479,9 +509,8 @@ class ReportsSpider(scrapy.Spider):
         sel = Selector(text=response.text)
         followed = 0
         for att in find_attachments(sel, response.url):
-            kind = discovery.classify_list_item(att.name)
-            if kind not in (discovery.REPORT, "maybe") and re.search(r"[\u4e00-\u9fff]{2}", att.name):
-                continue  # 申请表.doc, 指南.pdf …: a named document that is not the report
+            if _NOT_THE_REPORT_RE.search(att.name):
+                continue  # 申请表.doc, 指南.pdf …: a document that is not the report
             req = self._follow(
                 state,
                 att.url,
@@ -547,7 +576,9 @@ class ReportsSpider(scrapy.Spider):
                     response.status,
                 )
             ]
-        target = urljoin(response.url, m.group(1).decode("latin-1").strip("'\""))
+        target = safe_urljoin(response.url, m.group(1).decode("latin-1").strip("'\""))
+        if target is None:
+            return []
         callback = {"report": self.parse_article, "list": self.parse_list, "column": self.parse_list}.get(
             response.meta["role"], self.parse_nav
         )
@@ -561,12 +592,24 @@ class ReportsSpider(scrapy.Spider):
         state = self.sites.get(site)
         exc = failure.value
         status = None
+        role = request.meta.get("role", "other")
         if isinstance(exc, OffsiteRequest):
+            if not request.meta.get("redirect_urls"):
+                return  # an off-site link: refused before any request, counted in stats
+            # A page of the portal redirected off it: nothing is fetched, but say what was lost.
+            origin = request.meta["redirect_urls"][0]
+            if state is not None:
+                yield self._error(
+                    state,
+                    origin,
+                    "offsite_redirect",
+                    f"{role} page redirects off the portal to {request.url}: not followed",
+                    None,
+                )
             return
         if isinstance(exc, Skipped):
             self.crawler.stats.inc_value(f"gsspider/skipped/{type(exc).__name__}")
             return
-        role = request.meta.get("role", "other")
         if isinstance(exc, HttpError):
             response = exc.response
             status = response.status
@@ -574,8 +617,10 @@ class ReportsSpider(scrapy.Spider):
             yield self._page_item(response, role)
             block = antibot.detect(status, antibot.headers_of(response), response.body)
             if block is not None and state is not None:
-                yield from self._block_site(state, request.url, block, status)
-                return
+                blocked = self._block_site(state, request.url, block, status, role)
+                if blocked is not None:
+                    yield from blocked
+                    return
             if role == "attachment" and status in (403, 404, 410):
                 message += (
                     f" for the attachment of {request.meta.get('attachment_of')}"
@@ -592,13 +637,17 @@ class ReportsSpider(scrapy.Spider):
             kind, message = "dns", str(exc)
         elif type(exc).__name__ == "IgnoreRequest" and "robots.txt" in str(exc):
             self.crawler.stats.inc_value("gsspider/robots_forbidden")
-            return
+            if role not in ("report", "attachment"):
+                return
+            # A listed report (or its file) that robots.txt forbids: obeyed, and said.
+            kind, message = "robots_forbidden", f"{role} forbidden by robots.txt: not fetched"
         else:
             kind, message = type(exc).__name__.lower(), str(exc) or repr(exc)
-        if state:
-            state.errors += 1
-        self.crawler.stats.inc_value(f"gsspider/errors/{kind}")
-        yield ErrorItem(request.url, site, kind, message, now(), status)
+        if state is not None:
+            yield self._error(state, request.url, kind, message, status)
+        else:
+            self.crawler.stats.inc_value(f"gsspider/errors/{kind}")
+            yield ErrorItem(request.url, site, kind, message, now(), status)
 
     def closed(self, reason: str) -> None:
         for state in self.sites.values():
