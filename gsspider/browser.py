@@ -140,23 +140,55 @@ def browser_settings(
     }
 
 
+def _http_netloc(url: str | None) -> str | None:
+    parts = urlsplit(url or "")
+    return parts.netloc.lower() if parts.scheme in ("http", "https") else None
+
+
+def _page_netloc(request: Any) -> str | None:
+    """The host:port of the page a browser request belongs to, or None when it cannot be told.
+
+    A frame's own URL first; an ``about:blank`` or ``srcdoc`` frame belongs to its parent; last,
+    the top-level page. A navigation that Chromium followed from a redirect belongs to the URL the
+    crawl asked for (the first of the chain).
+    """
+    if request.is_navigation_request():
+        first = request
+        while first.redirected_from is not None:
+            first = first.redirected_from
+        if first is not request:
+            return _http_netloc(first.url)
+    frame = request.frame
+    while frame is not None:
+        netloc = _http_netloc(frame.url)
+        if netloc:
+            return netloc
+        frame = frame.parent_frame
+    return _http_netloc(request.frame.page.url)
+
+
 def skip_resource(request: Any) -> bool:
     """``PLAYWRIGHT_ABORT_REQUEST`` predicate: drop images, media and fonts (see
     :data:`SKIPPED_RESOURCES`), and whatever a rendered page asks of another host.
 
-    The browser's own requests (a page's scripts, XHR) do not pass the crawl's scope middleware;
-    keeping them on the page's host and port is the same rule the crawl applies to its own.
+    The browser's own requests (a page's scripts, XHR, frames, redirects it follows) do not pass
+    the crawl's scope middleware; keeping them on the page's host and port is the same rule the
+    crawl applies to its own. What cannot be tied to a page (a worker's request) is dropped.
     """
     if request.resource_type in SKIPPED_RESOURCES:
         return True
+    target = _http_netloc(request.url)
+    if target is None:
+        return False  # data:, blob:, about:blank — nothing leaves the browser
     try:
-        page_url = request.frame.url
-    except Exception:  # a worker's request has no frame
-        return False
-    page, target = urlsplit(page_url), urlsplit(request.url)
-    if page.scheme not in ("http", "https") or target.scheme not in ("http", "https"):
-        return False  # the first navigation (about:blank), data: and blob: URLs
-    return page.netloc.lower() != target.netloc.lower()
+        page = _page_netloc(request)
+    except Exception:  # a service worker's request has no frame
+        return True
+    if page is None:
+        # The crawl's own first navigation of a fresh tab (about:blank): the scope middleware
+        # already let this URL through.
+        return not request.is_navigation_request()
+    return page != target
 
 
 async def settle(page: Any, timeout_ms: int = SETTLE_TIMEOUT_MS) -> None:

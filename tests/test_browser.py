@@ -225,20 +225,67 @@ def test_settings_and_meta_shape():
     assert first["playwright_page_goto_kwargs"] is not second["playwright_page_goto_kwargs"]
 
 
-class _Frame:
+class _Page:
     def __init__(self, url: str):
         self.url = url
 
 
+class _Frame:
+    def __init__(self, url: str, parent=None, page_url: str = "about:blank"):
+        self.url, self.parent_frame, self.page = url, parent, _Page(page_url)
+
+
 class _Req:
-    def __init__(self, url: str, frame_url: str, resource_type: str = "script"):
-        self.url, self.frame, self.resource_type = url, _Frame(frame_url), resource_type
+    def __init__(self, url, frame, resource_type="script", navigation=False, redirected_from=None):
+        self.url, self.frame, self.resource_type = url, frame, resource_type
+        self._navigation, self.redirected_from = navigation, redirected_from
+
+    def is_navigation_request(self):
+        return self._navigation
+
+
+PAGE = "http://127.0.0.1:8000/xxgk/list.html"
 
 
 def test_browser_requests_stay_on_the_page_host():
-    page = "http://127.0.0.1:8000/xxgk/list.html"
-    assert not browser.skip_resource(_Req("http://127.0.0.1:8000/js/app.js", page))
-    assert browser.skip_resource(_Req("http://cdn.example.com/jquery.js", page))
-    assert browser.skip_resource(_Req("http://127.0.0.1:8001/api", page))  # another port: another site
-    assert browser.skip_resource(_Req("http://127.0.0.1:8000/a.png", page, "image"))
-    assert not browser.skip_resource(_Req(page, "about:blank", "document"))  # the first navigation
+    top = _Frame(PAGE, page_url=PAGE)
+    assert not browser.skip_resource(_Req("http://127.0.0.1:8000/js/app.js", top))
+    assert browser.skip_resource(_Req("http://cdn.example.com/jquery.js", top))
+    assert browser.skip_resource(_Req("http://127.0.0.1:8001/api", top))  # another port: another site
+    assert browser.skip_resource(_Req("http://127.0.0.1:8000/a.png", top, "image"))
+    assert not browser.skip_resource(_Req("data:text/plain,x", top))
+
+
+def test_the_first_navigation_of_a_fresh_tab_is_the_crawls_own():
+    blank = _Frame("about:blank")
+    assert not browser.skip_resource(_Req(PAGE, blank, "document", navigation=True))
+    assert browser.skip_resource(_Req("http://other.example/x.js", blank))  # not a navigation
+
+
+def test_an_about_blank_iframe_belongs_to_its_parent():
+    top = _Frame(PAGE, page_url=PAGE)
+    child = _Frame("about:blank", parent=top, page_url=PAGE)
+    assert browser.skip_resource(_Req("http://127.0.0.1:9/from-blank-iframe.js", child))
+    assert not browser.skip_resource(_Req("http://127.0.0.1:8000/own.js", child))
+
+
+def test_a_redirect_followed_by_the_browser_stays_on_the_first_host():
+    blank = _Frame("about:blank")
+    first = _Req(PAGE, blank, "document", navigation=True)
+    off = _Req("http://127.0.0.1:9/redirected-nav.html", blank, "document", navigation=True, redirected_from=first)
+    on = _Req("http://127.0.0.1:8000/moved.html", blank, "document", navigation=True, redirected_from=first)
+    assert browser.skip_resource(off)
+    assert not browser.skip_resource(on)
+
+
+def test_a_request_tied_to_no_page_is_dropped():
+    class Worker(_Req):
+        @property
+        def frame(self):
+            raise RuntimeError("service worker request has no frame")
+
+        @frame.setter
+        def frame(self, value):
+            pass
+
+    assert browser.skip_resource(Worker("http://127.0.0.1:8000/sw-data", None))

@@ -239,6 +239,20 @@ class ReportsSpider(scrapy.Spider):
         items: list = []
         if isinstance(response, TextResponse):
             response = _redecoded(response)
+        if response.meta.get("playwright") and self.site_for(response.url) is not state:
+            # Chromium follows redirects itself (Playwright cannot intercept them): a rendered
+            # page that ended up off the portal is not read.
+            asked = response.request.url if response.request is not None else response.url
+            items.append(
+                self._error(
+                    state,
+                    asked,
+                    "offsite_redirect",
+                    f"rendered page ended off the portal at {response.url}",
+                    None,
+                )
+            )
+            return state, None, items
         if response.meta.get("playwright") and response.status == 200:
             # A page the browser rendered has passed any challenge; its DOM may still hold the
             # vendor's injected scripts, which must not read as a block.
