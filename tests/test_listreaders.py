@@ -477,6 +477,99 @@ def test_js_object_reads_template_literals():
 # --- against the local portal -------------------------------------------------------------------
 
 
+# --- broken numbers and URLs in answers (review findings) -------------------------------------
+
+BAD_URL = "http://[::1"
+
+
+def test_trs_api_huge_page_count_builds_no_more_than_the_cap(monkeypatch):
+    built = []
+    real = trs_api.page_spec
+
+    def counting(*args):
+        built.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(trs_api, "page_spec", counting)
+    spec = real("http://h.test/fjdzapp/search", {"channelid": "1"}, 1, 500)
+    body = json.dumps({"page": 1, "pageCount": 3_000_000, "data": []}).encode()
+    got = read_api(spec, body, "application/json")
+    assert len(got.requests) == trs_api.MAX_REQUESTS
+    assert len(built) <= trs_api.MAX_REQUESTS + 1  # clamped before building, not after
+
+
+def test_trs_api_huge_record_count_is_clamped_not_overflowing():
+    spec = trs_api.page_spec("http://h.test/fjdzapp/search", {"channelid": "1"}, 1, 500)
+    body = b'{"page": 1, "recordCount": %s, "data": []}' % (b"9" * 400)
+    got = read_api(spec, body, "application/json")
+    assert 0 < len(got.requests) <= trs_api.MAX_REQUESTS
+    # a truncated answer whose head still names a huge count
+    cut = (
+        b'{"page": 1, "prepage": 500, "recordCount": %s, "data": [{"doctitle": "a", "docpuburl": "/a.htm"}, {"doc'
+        % (b"9" * 400)
+    )
+    got = read_api(spec, cut, "application/json")
+    assert got.error and len(got.items) == 1 and 0 < len(got.requests) <= trs_api.MAX_REQUESTS
+
+
+def test_gkmlpt_huge_total_is_clamped_not_overflowing():
+    spec = RequestSpec(url="http://h.test/gkmlpt/api/all/1?page=1&sid=2", kind="api", family="gkmlpt")
+    body = b'{"total": %s, "page": 1, "size": 10, "articles": []}' % (b"9" * 400)
+    assert len(read_api(spec, body, "application/json").requests) == gkmlpt.MAX_REQUESTS - 1
+
+
+def test_unparseable_urls_in_answers_are_skipped_not_fatal():
+    g = RequestSpec(url="http://h.test/gkmlpt/api/all/1?page=1&sid=2", kind="api", family="gkmlpt")
+    articles = [{"url": BAD_URL, "title": "x"}, {"url": {"a": 1}}, {"url": "/gkmlpt/content/1/post_1.html#1"}]
+    got = read_api(g, json.dumps({"total": 3, "page": 1, "size": 10, "articles": articles}).encode(), None)
+    assert [i.url for i in got.items] == ["http://h.test/gkmlpt/content/1/post_1.html"]
+    t = trs_api.page_spec("http://h.test/fjdzapp/search", {"channelid": "1"}, 2, 10)
+    data = [{"doctitle": "x", "docpuburl": BAD_URL}, {"doctitle": "y", "docpuburl": "/y.htm"}]
+    got = read_api(t, json.dumps({"page": 2, "data": data}).encode(), None)
+    assert [i.url for i in got.items] == ["http://h.test/y.htm"]
+    h = RequestSpec(url="http://h.test/module/web/jpage/dataproxy.jsp?startrecord=46", family="hanweb")
+    records = "".join(
+        f"<record><![CDATA[<li><a href='{href}' title='某县2023年政府信息公开工作年度报告'>t</a></li>]]></record>"
+        for href in (BAD_URL, "/art/2024/1/1/art_1_1.html")
+    )
+    body = f"<datastore><recordset>{records}</recordset></datastore>".encode()
+    assert [i.url for i in read_api(h, body, None).items] == ["http://h.test/art/2024/1/1/art_1_1.html"]
+
+
+def test_unparseable_urls_in_pages_are_skipped_not_fatal():
+    url, html = page("trs_api-main-column.html")
+    first = re.search(r'<ul class="list" id="docList">\s*<li><a href="([^"]+)"', html).group(1)
+    broken = html.replace(f'href="{first}"', f'href="{BAD_URL}"', 1)
+    got = read_list(url, broken)
+    assert got.family == "trs_api" and got.items and BAD_URL not in " ".join(i.url for i in got.items)
+    bad_api = re.sub(r"url:\s*'/fjdzapp/search'", f"url: '{BAD_URL}'", html)
+    assert bad_api != html
+    assert read_list(url, bad_api).requests == []
+    url, html = page("hanweb-main-column.html")
+    bad_proxy = html.replace("'/module/web/jpage/dataproxy.jsp'", f"'{BAD_URL}'")
+    assert bad_proxy != html
+    got = read_list(url, bad_proxy)
+    assert got.family == "hanweb" and got.items and got.requests == []
+    url, html = page("gkmlpt-index.html")
+    bad_base = re.sub(r'API_BASE:\s*"[^"]*"', f'API_BASE: "{BAD_URL}"', html)
+    assert bad_base != html
+    assert read_list(url, bad_base).requests == []
+
+
+def test_a_reader_that_fails_raises_list_read_error_naming_family_and_exception(monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("reader bug")
+
+    url, html = page("hanweb-main-column.html")
+    monkeypatch.setattr(hanweb, "read", boom)
+    with pytest.raises(ListReadError, match=r"hanweb.*RuntimeError: reader bug"):
+        read_list(url, html)
+    monkeypatch.setattr(gkmlpt, "read_api", boom)
+    spec = spec_for("gkmlpt-api-page1.json", "gkmlpt")
+    with pytest.raises(ListReadError, match=r"gkmlpt.*RuntimeError: reader bug"):
+        read_api(spec, saved("gkmlpt-api-page1.json")[1], None)
+
+
 def _fetch(spec: RequestSpec) -> tuple[bytes, str]:
     assert spec.url.startswith("http://127.0.0.1:")
     data = urlencode(spec.formdata).encode() if spec.formdata is not None else None

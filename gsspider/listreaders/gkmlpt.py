@@ -16,14 +16,23 @@ or wrong ``sid`` answers 400 ``{"error": "invalid sid", …}``.
 from __future__ import annotations
 
 import json
-import math
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
 from .. import discovery
-from .base import ListItem, ListPage, ListReadError, RequestSpec, generic_items, iso_date, js_object, to_int
+from .base import (
+    ListItem,
+    ListPage,
+    ListReadError,
+    RequestSpec,
+    generic_items,
+    iso_date,
+    js_object,
+    safe_urljoin,
+    to_int,
+)
 
 FAMILY = "gkmlpt"
 MAX_REQUESTS = 200
@@ -55,7 +64,10 @@ def report_columns(sel: Selector, url: str) -> list[tuple[str, str]]:
         if not column.isdigit():
             continue
         text = " ".join("".join(a.xpath(".//text()").getall()).split()) or a.attrib.get("title", "")
-        kind = discovery.classify_link(text, urljoin(url, href)).kind
+        link = safe_urljoin(url, href)
+        if link is None:
+            continue
+        kind = discovery.classify_link(text, link).kind
         if kind == discovery.COLUMN and column not in out:
             out[column] = text
     return list(out.items())
@@ -78,8 +90,8 @@ def read(url: str, html: str, sel: Selector | None = None) -> ListPage:
     # The tree's hash links are the page itself, not list items.
     items = [i for i in generic_items(sel, url) if i.url.split("#")[0] != here]
     requests = []
-    if cfg.get("SID"):
-        api = urljoin(url, (cfg.get("API_BASE") or DEFAULT_API_BASE).rstrip("/") + "/")
+    api = safe_urljoin(url, (cfg.get("API_BASE") or DEFAULT_API_BASE).rstrip("/") + "/")
+    if cfg.get("SID") and api is not None:
         for column, _title in report_columns(sel, url)[:MAX_REQUESTS]:
             target = urljoin(api, f"all/{column}") + "?" + urlencode({"page": 1, "sid": cfg["SID"]})
             requests.append(RequestSpec(url=target, method="GET", kind="api", family=FAMILY))
@@ -102,9 +114,12 @@ def read_api(spec: RequestSpec, body: bytes, content_type: str | None = None) ->
         raise ListReadError(f"gkmlpt answer {spec.url}: no articles list")
     items = []
     for doc in articles:
-        if not isinstance(doc, dict) or not doc.get("url"):
+        if not isinstance(doc, dict) or not isinstance(doc.get("url"), str) or not doc["url"].strip():
             continue
-        link = urljoin(spec.url, str(doc["url"]).strip()).split("#")[0]
+        link = safe_urljoin(spec.url, doc["url"].strip())
+        if link is None:
+            continue  # "http://[::1": not a URL; the column's other articles stand
+        link = link.split("#")[0]
         title = " ".join(str(doc.get("title") or "").split())
         items.append(
             ListItem(link, title, iso_date(str(doc.get("created_at") or doc.get("publish_time") or "")))
@@ -115,7 +130,8 @@ def read_api(spec: RequestSpec, body: bytes, content_type: str | None = None) ->
     )
     total, size = to_int(answer.get("total"), 0) or 0, to_int(answer.get("size"), 0) or len(articles)
     if page == 1 and size > 0:
-        count = min(math.ceil(total / size), MAX_REQUESTS)
+        # Integer ceiling, clamped: a broken total of 400 digits overflows a float.
+        count = min(-(-total // size), MAX_REQUESTS)
         requests = [
             RequestSpec(url=_page_url(spec.url, n), method="GET", kind="api", family=FAMILY)
             for n in range(2, count + 1)

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 from xml.etree.ElementTree import ParseError
 
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 from parsel import Selector
 
-from .base import ListItem, ListPage, ListReadError, RequestSpec, iso_date, js_object, to_int
+from .base import ListItem, ListPage, ListReadError, RequestSpec, iso_date, js_object, safe_urljoin, to_int
 
 FAMILY = "hanweb"
 #: Where JCMS serves further groups when a template's jpage call names no proxyUrl.
@@ -68,7 +68,8 @@ def record_item(fragment: str, base_url: str) -> ListItem | None:
     date = iso_date(" ".join(sel.xpath("//span//text()").getall())) or iso_date(
         " ".join(sel.xpath("//text()").getall())
     )
-    return ListItem(urljoin(base_url, href), title, date)
+    link = safe_urljoin(base_url, href)
+    return ListItem(link, title, date) if link is not None else None
 
 
 def _items(fragments: list[str], base_url: str) -> list[ListItem]:
@@ -92,7 +93,10 @@ def _nextgroup(html: str) -> tuple[str, dict[str, str]] | None:
     m = _NEXTGROUP_RE.search(html)
     if not m:
         return None
-    parts = urlsplit(unescape(m.group(1)))
+    try:
+        parts = urlsplit(unescape(m.group(1)))
+    except ValueError:  # "http://[": no usable link
+        return None
     fields = {k: unquote(v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"}
     return parts.path, fields  # webname is %-encoded twice in the link: parse_qsl + unquote
 
@@ -113,7 +117,9 @@ def requests_for(url: str, html: str, static_count: int = 0) -> list[RequestSpec
         group = per_page * group_size
     else:
         group = static_count or per_page * 3
-    proxy = urljoin(url, proxy_path)
+    proxy = safe_urljoin(url, proxy_path)
+    if proxy is None:
+        return []
     joiner = "&" if "?" in proxy else "?"
     return [
         RequestSpec(

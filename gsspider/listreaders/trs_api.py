@@ -23,13 +23,21 @@ big page, the records after the salvaged ones are asked again in pages of :data:
 from __future__ import annotations
 
 import json
-import math
 import re
-from urllib.parse import urljoin
 
 from parsel import Selector
 
-from .base import ListItem, ListPage, ListReadError, RequestSpec, generic_items, iso_date, js_object, to_int
+from .base import (
+    ListItem,
+    ListPage,
+    ListReadError,
+    RequestSpec,
+    generic_items,
+    iso_date,
+    js_object,
+    safe_urljoin,
+    to_int,
+)
 
 FAMILY = "trs_api"
 #: The largest ``prepage`` the platform honours.
@@ -74,7 +82,9 @@ def _static_items(sel: Selector, url: str) -> list[ListItem]:
         date = iso_date(" ".join(li.xpath(".//span//text()").getall())) or iso_date(
             " ".join(li.xpath(".//text()").getall())
         )
-        items.append(ListItem(urljoin(url, a[0].attrib["href"].strip()), title, date))
+        link = safe_urljoin(url, a[0].attrib["href"].strip())
+        if link is not None:
+            items.append(ListItem(link, title, date))
     return items
 
 
@@ -98,8 +108,9 @@ def read(url: str, html: str, sel: Selector | None = None) -> ListPage:
         total = to_int(config.get("recordCount"))
         form = {k: config[k] for k in FORM_FIELDS if k in config}
         # recordCount missing or not a number: ask anyway, the answer says how many there are.
-        if total is None or total > size:
-            requests.append(page_spec(urljoin(url, config["url"]), form, 1, max(size, MAX_PREPAGE)))
+        api = safe_urljoin(url, config["url"])
+        if api is not None and (total is None or total > size):
+            requests.append(page_spec(api, form, 1, max(size, MAX_PREPAGE)))
     return ListPage(FAMILY, items, [], requests)
 
 
@@ -107,8 +118,11 @@ def _item(doc: dict, base_url: str) -> ListItem | None:
     href = str(doc.get("docpuburl") or doc.get("url") or "").strip()
     if not href:
         return None
+    link = safe_urljoin(base_url, href)
+    if link is None:
+        return None
     title = " ".join(str(doc.get("doctitle") or doc.get("title") or "").split())
-    return ListItem(urljoin(base_url, href), title, iso_date(str(doc.get("docreltime") or "")))
+    return ListItem(link, title, iso_date(str(doc.get("docreltime") or "")))
 
 
 def _salvage(text: str) -> list[dict]:
@@ -155,8 +169,9 @@ def read_api(spec: RequestSpec, body: bytes, content_type: str | None = None) ->
             first = (page - 1) * prepage + len(docs) + 1
             last = min(page * prepage, total)
             if first <= last:
-                pages = range(math.ceil(first / FALLBACK_PAGE_SIZE), math.ceil(last / FALLBACK_PAGE_SIZE) + 1)
-                requests += [page_spec(spec.url, form, n, FALLBACK_PAGE_SIZE) for n in pages]
+                low = _ceil_div(first, FALLBACK_PAGE_SIZE)
+                high = min(_ceil_div(last, FALLBACK_PAGE_SIZE), low + MAX_REQUESTS - 1)
+                requests += [page_spec(spec.url, form, n, FALLBACK_PAGE_SIZE) for n in range(low, high + 1)]
             if page == 1:
                 requests += _more_pages(spec.url, form, total, prepage)
         return ListPage(
@@ -181,7 +196,10 @@ def read_api(spec: RequestSpec, body: bytes, content_type: str | None = None) ->
         if total is not None:
             requests = _more_pages(spec.url, form, total, size)
         elif (count := to_int(answer.get("pageCount"))) is not None:
-            requests = [page_spec(spec.url, form, n, size) for n in range(2, count + 1)]
+            # Clamped before building: a broken pageCount (3,000,000) must not cost the memory.
+            requests = [
+                page_spec(spec.url, form, n, size) for n in range(2, min(count, MAX_REQUESTS + 1) + 1)
+            ]
     return ListPage(
         FAMILY,
         [i for d in docs if (i := _item(d, spec.url)) is not None],
@@ -190,7 +208,13 @@ def read_api(spec: RequestSpec, body: bytes, content_type: str | None = None) ->
     )
 
 
+def _ceil_div(a: int, b: int) -> int:
+    """Integer ceiling of a / b (no float: a broken count of 400 digits overflows a float)."""
+    return -(-a // b)
+
+
 def _more_pages(api_url: str, form: dict[str, str], total: int, size: int) -> list[RequestSpec]:
-    return [
-        page_spec(api_url, form, n, size) for n in range(2, min(math.ceil(total / size), MAX_REQUESTS) + 1)
-    ]
+    if size <= 0:
+        return []
+    count = min(_ceil_div(total, size), MAX_REQUESTS)
+    return [page_spec(api_url, form, n, size) for n in range(2, count + 1)]
