@@ -161,8 +161,11 @@ class RecrawlMiddleware:
         days = getattr(getattr(state, "entry", None), "freshness_days", None)
         return self.freshness_days if days is None else float(days)
 
-    def _count_report(self, request: Request) -> None:
-        # An unchanged stored report is a report of this crawl too (site status, summary).
+    def _count_report(self, request: Request, row: dict[str, Any]) -> None:
+        # An unchanged stored report is a report of this crawl too (site status, summary); a stored
+        # document that did not read as a report (scan, broken file: is_report = 0) is not.
+        if row.get("report_is_report") != 1:
+            return
         state = getattr(self.spider, "sites", {}).get(request.meta.get("site"))
         if state is not None:
             state.reports += 1
@@ -203,7 +206,7 @@ class RecrawlMiddleware:
                 return self._from_store(request, row, "resume")
             if report_stored:
                 self.stats.inc_value("gsspider/recrawl/already_done")
-                self._count_report(request)
+                self._count_report(request, row)
                 raise AlreadyDone(f"{request.url}: stored by this crawl")
         if report_stored:
             days = self._freshness(request)
@@ -211,7 +214,7 @@ class RecrawlMiddleware:
             if days > 0 and last is not None and datetime.now(UTC) - last < timedelta(days=days):
                 self._mark(request.url, validated=False)
                 self.stats.inc_value("gsspider/recrawl/fresh")
-                self._count_report(request)
+                self._count_report(request, row)
                 raise Fresh(f"{request.url}: validated {row['validated_at'] or row['fetched_at']}")
         if (
             not self.conditional
@@ -239,11 +242,17 @@ class RecrawlMiddleware:
             self.stats.inc_value("gsspider/recrawl/not_modified")
             self._mark(request.url, validated=True)
             if row["report_hash"] and row["report_hash"] == row["content_hash"]:
-                self._count_report(request)
+                self._count_report(request, row)
                 raise Unchanged(f"{request.url}: 304 Not Modified")
             if row["body"] is not None:
                 return self._from_store(request, row, "304")
-            # Nothing usable stored to answer the 304 with (damaged, dropped): ask again, plainly.
+            if request.meta.get("gsspider_unconditional"):
+                # Already asked plainly and still a 304 (a broken cache or proxy answers 304 to
+                # anything): pass it on (the spider records an http_304 error), never ask again.
+                self.stats.inc_value("gsspider/recrawl/unconditional_304")
+                return response
+            # Nothing usable stored to answer the 304 with (damaged, dropped): ask again, plainly,
+            # once.
             self.stats.inc_value("gsspider/recrawl/refetched")
             retry = request.replace(dont_filter=True)
             retry.meta["gsspider_unconditional"] = True
@@ -260,7 +269,7 @@ class RecrawlMiddleware:
                 etag=_header(response, b"ETag"),
                 last_modified=_header(response, b"Last-Modified"),
             )
-            self._count_report(request)
+            self._count_report(request, row)
             raise Unchanged(f"{request.url}: same bytes as stored")
         body = storage.compress(response.body) if len(response.body) <= self.body_max else None
         extra = {"kind": request.meta.get("role")} if row is None else {}  # the spider names kinds
@@ -389,6 +398,17 @@ class SeasonMiddleware:
             raise NotConfigured  # no season: off, silently (with a message Scrapy would warn on every crawl)
         return cls(Season(year, since), crawler.stats)
 
+    def _keeps_item(self, response: Response, item: ReportItem) -> bool:
+        report = item.report
+        if self.season.keeps_report_year(report.report_year):
+            return True
+        if report.is_report or report.report_year is not None:
+            return False
+        # Listed but unreadable (a scan, a broken file, DOC/WPS): stored with is_report = 0 and no
+        # year of its own, so the list title (carried on to attachments) decides.
+        named = title_year(response.meta.get("list_title"))
+        return named is None or named == self.season.year
+
     def _filter(self, response: Response, outputs: list[Any]) -> list[Any]:
         season = self.season
         kept: list[Any] = []
@@ -407,7 +427,7 @@ class SeasonMiddleware:
                 elif role in PAGING_ROLES and response.meta.get("role") in LIST_ROLES:
                     paging.append(out)
                     continue
-            elif isinstance(out, ReportItem) and not season.keeps_report_year(out.report.report_year):
+            elif isinstance(out, ReportItem) and not self._keeps_item(response, out):
                 self.stats.inc_value("gsspider/season/reports_other_year")
                 continue
             kept.append(out)

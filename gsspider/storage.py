@@ -480,11 +480,13 @@ def decompress(blob: bytes | None) -> bytes | None:
 
 def stored_page(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
     """What is stored for ``url``: its pages row and, when a report was stored from it, that
-    report's hash (``report_hash``)."""
+    report's hash (``report_hash``) and whether it read as a report (``report_is_report``: 1, or 0
+    for a listed document stored unreadable)."""
     return _one(
         db,
         "SELECT p.url, p.status, p.content_hash, p.content_type, p.etag, p.last_modified, p.final_url,"
-        " p.fetched_at, p.validated_at, p.crawl_id, p.kind, p.body, r.content_hash AS report_hash"
+        " p.fetched_at, p.validated_at, p.crawl_id, p.kind, p.body, r.content_hash AS report_hash,"
+        " r.is_report AS report_is_report"
         " FROM pages p LEFT JOIN reports r ON r.url = coalesce(p.final_url, p.url) WHERE p.url = ?",
         [url],
     )
