@@ -359,7 +359,10 @@ def store_report(
     leaves either the old report or the new one, never a mix.
 
     A body whose hash differs from the stored one keeps the stored report as a row of
-    ``report_versions`` (its hash, fetch time, cells, and what changed)."""
+    ``report_versions`` (its hash, fetch time, cells, and what changed) when the report itself
+    changed (a field of :data:`VERSION_FIELDS` or a cell); a body whose bytes changed but whose
+    report did not (a visit counter, a CSRF token) only updates the row in place: same version,
+    new hash and fetch time."""
     row = report_row(report, url=url, site=site, fetched_at=fetched_at, attachment_of=attachment_of)
     cells = cell_rows(report, url)
     checks = check_rows(report, url)
@@ -367,8 +370,13 @@ def store_report(
         old = _one(db, "SELECT * FROM reports WHERE url = ?", [url])
         row["version"] = (old.get("version") or 1) if old else 1
         if old and old.get("content_hash") != row["content_hash"]:
-            row["version"] += 1
-            _keep_version(db, old, row, cells)
+            # Bytes change on every fetch of some pages (visit counters, CSRF tokens): only a
+            # change of the report itself makes a new version; otherwise the row is updated in
+            # place (hash, fetch time).
+            change = _changes(db, old, row, cells)
+            if change is not None:
+                row["version"] += 1
+                _keep_version(db, old, row, *change)
         db["reports"].upsert(row, pk="url", alter=True)
         db.execute("DELETE FROM cells WHERE report_url = ?", [url])
         db.execute("DELETE FROM checks WHERE report_url = ?", [url])
@@ -390,14 +398,16 @@ def _one(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, An
     return dict(zip([d[0] for d in cursor.description], found, strict=True))
 
 
-def _keep_version(
+def _changes(
     db: sqlite_utils.Database, old: dict[str, Any], new: dict[str, Any], new_cells: list[dict[str, Any]]
-) -> None:
-    url = old["url"]
+) -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """(changed fields, changed cells, the stored cells) between the stored report ``old`` and the
+    new parse, or None when only bookkeeping (hash, fetch time, …) differs."""
     old_cells = [
         dict(r)
         for r in db.query(
-            "SELECT table_name, row_key, column_key, value, raw FROM cells WHERE report_url = ?", [url]
+            "SELECT table_name, row_key, column_key, value, raw FROM cells WHERE report_url = ?",
+            [old["url"]],
         )
     ]
 
@@ -412,8 +422,22 @@ def _keep_version(
         if before.get(k) != after.get(k)
     ]
     changed_fields = [f for f in VERSION_FIELDS if old.get(f) != new.get(f)]
+    if not changed_fields and not changed_cells:
+        return None
     if changed_cells:
         changed_fields.append("cells")
+    return changed_fields, changed_cells, old_cells
+
+
+def _keep_version(
+    db: sqlite_utils.Database,
+    old: dict[str, Any],
+    new: dict[str, Any],
+    changed_fields: list[str],
+    changed_cells: list[dict[str, Any]],
+    old_cells: list[dict[str, Any]],
+) -> None:
+    url = old["url"]
     db["report_versions"].insert(
         {
             "report_url": url,

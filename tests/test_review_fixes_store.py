@@ -1,10 +1,12 @@
 """Review fixes of the re-crawl store: a 304 to a plain request is not asked again, ``--year`` keeps
-listed-but-unreadable documents, stored unreadable documents are not counted as reports.
-In-process, against temporary databases: no network."""
+listed-but-unreadable documents, stored unreadable documents are not counted as reports, bytes
+that change without the report changing make no new version. In-process, against temporary
+databases: no network."""
 
 from __future__ import annotations
 
 import random
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -161,3 +163,40 @@ def test_fresh_and_unchanged_count_only_stored_reports(tmp_path, is_report):
         assert spider.sites[SITE].reports == expected
     finally:
         mw.spider_closed(None, "finished")
+
+
+# --- finding 8: changed bytes, same report: no new version ---------------------------------------
+
+
+def versions(db: Path) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT report_url, version FROM report_versions").fetchall()
+    finally:
+        con.close()
+
+
+def test_bytes_that_change_without_the_report_update_in_place(tmp_path):
+    db = tmp_path / "g.db"
+    url = SITE + "xxgk/ndbg/c1.html"
+    body = report_body(2023)
+    con = storage.open_db(db)
+    first = parsed(body, url)
+    storage.store_report(con, first, url=url, site=SITE, fetched_at="2025-01-01T00:00:00+00:00")
+    # the same article with a different CSRF token in its head: other bytes, the same report
+    token = body.replace(b"</head>", b'<meta name="csrf-token" content="a81f3c"></head>', 1)
+    assert token != body
+    second = parsed(token, url)
+    assert second.content_hash != first.content_hash
+    storage.store_report(con, second, url=url, site=SITE, fetched_at="2025-02-01T00:00:00+00:00")
+    row = con.execute("SELECT content_hash, fetched_at, version FROM reports WHERE url = ?", [url]).fetchone()
+    assert row == (second.content_hash, "2025-02-01T00:00:00+00:00", 1)
+    con.close()
+    assert versions(db) == []
+    # a report that really changed still gets a new version
+    con = storage.open_db(db)
+    edited = parsed(report_body(2023, seed=2), url)
+    storage.store_report(con, edited, url=url, site=SITE, fetched_at="2025-03-01T00:00:00+00:00")
+    assert con.execute("SELECT version FROM reports WHERE url = ?", [url]).fetchone()[0] == 2
+    con.close()
+    assert versions(db) == [(url, 1)]
