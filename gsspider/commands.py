@@ -49,7 +49,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         else:
-            # Resume what was asked: the interrupted crawl's URLs, registry and season.
+            # Resume what was asked: the interrupted crawl's URLs, registry, season and freshness
+            # interval (what the command line gives now wins).
             before = previous.get("args") or {}
             if not urls and not args.sites:
                 saved = before.get("urls") or []
@@ -57,6 +58,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                 args.sites = before.get("sites")
             year = year or before.get("season_year")
             since = since or before.get("since")
+            if (
+                args.freshness_days is None
+                and "GSSPIDER_FRESHNESS_DAYS" not in overrides
+                and before.get("freshness_days") is not None
+            ):
+                try:
+                    overrides["GSSPIDER_FRESHNESS_DAYS"] = float(before["freshness_days"])
+                except (TypeError, ValueError):
+                    pass  # a damaged record: the default applies
             print(
                 f"gsspider crawl: resuming crawl {previous['id']} of {previous['started']}", file=sys.stderr
             )

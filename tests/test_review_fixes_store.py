@@ -1,10 +1,11 @@
 """Review fixes of the re-crawl store: a 304 to a plain request is not asked again, ``--year`` keeps
 listed-but-unreadable documents, stored unreadable documents are not counted as reports, bytes
-that change without the report changing make no new version. In-process, against temporary
-databases: no network."""
+that change without the report changing make no new version, ``--resume`` keeps the interrupted
+crawl's freshness interval. In-process, against temporary databases: no network."""
 
 from __future__ import annotations
 
+import argparse
 import random
 import sqlite3
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ import pytest
 from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 
-from gsspider import storage
+from gsspider import commands, storage
 from gsspider.items import ReportItem
 from gsspider.portal.render import random_spec, render_report_page
 from gsspider.recrawl import Fresh, RecrawlMiddleware, Season, SeasonMiddleware, Unchanged
@@ -200,3 +201,38 @@ def test_bytes_that_change_without_the_report_update_in_place(tmp_path):
     assert con.execute("SELECT version FROM reports WHERE url = ?", [url]).fetchone()[0] == 2
     con.close()
     assert versions(db) == [(url, 1)]
+
+
+# --- finding 11: --resume keeps the interrupted crawl's freshness interval -----------------------
+
+
+def resume_settings(tmp_path, monkeypatch, *argv: str) -> dict:
+    db = tmp_path / "g.db"
+    con = storage.open_db(db)
+    storage.start_crawl(con, {"urls": [SITE], "sites": None, "freshness_days": 0.0})
+    con.close()
+    seen: dict = {}
+
+    def fake_run_crawl(urls, *, db, sites, settings):
+        seen.update(urls=urls, settings=dict(settings))
+        return {"finish_reason": "finished"}
+
+    import gsspider.crawl
+
+    monkeypatch.setattr(gsspider.crawl, "run_crawl", fake_run_crawl)
+    parser = argparse.ArgumentParser()
+    commands.register(parser.add_subparsers())
+    args = parser.parse_args(["crawl", "--resume", "--db", str(db), "-q", *argv])
+    assert commands.cmd_crawl(args) == 0
+    assert seen["urls"] == [SITE]
+    return seen["settings"]
+
+
+def test_resume_restores_the_interrupted_crawls_freshness_days(tmp_path, monkeypatch):
+    assert resume_settings(tmp_path, monkeypatch)["GSSPIDER_FRESHNESS_DAYS"] == 0.0
+
+
+def test_resume_freshness_days_given_now_wins(tmp_path, monkeypatch):
+    assert resume_settings(tmp_path, monkeypatch, "--freshness-days", "7")["GSSPIDER_FRESHNESS_DAYS"] == 7.0
+    explicit = resume_settings(tmp_path, monkeypatch, "-s", "GSSPIDER_FRESHNESS_DAYS=3")
+    assert explicit["GSSPIDER_FRESHNESS_DAYS"] == "3"
