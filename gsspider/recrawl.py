@@ -87,6 +87,8 @@ class RecrawlMiddleware:
         self.db = None
         self.crawl_id: int | None = None
         self.spider = None
+        #: Reports counted by this middleware (stored URL), so that an alias is not counted twice.
+        self._counted: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -166,6 +168,11 @@ class RecrawlMiddleware:
         # document that did not read as a report (scan, broken file: is_report = 0) is not.
         if row.get("report_is_report") != 1:
             return
+        # Once per report: an old URL redirecting to the report's (``final_url``) is the same one.
+        key = row.get("final_url") or row.get("url") or request.url
+        if key in self._counted:
+            return
+        self._counted.add(key)
         state = getattr(self.spider, "sites", {}).get(request.meta.get("site"))
         if state is not None:
             state.reports += 1

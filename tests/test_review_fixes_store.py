@@ -166,6 +166,37 @@ def test_fresh_and_unchanged_count_only_stored_reports(tmp_path, is_report):
         mw.spider_closed(None, "finished")
 
 
+def test_a_stored_report_reached_by_two_urls_counts_once(tmp_path):
+    """An old URL that redirected to the report (stored with ``final_url``) and the report's own
+    URL are both Fresh on a re-crawl: one report, not two."""
+    db = tmp_path / "g.db"
+    url = SITE + "xxgk/ndbg/c1.html"
+    store(db, url, report_body(2023), is_report=True)
+    con = storage.open_db(db)
+    row = storage.stored_page(con, url)
+    old = SITE + "old/ndbg.html"
+    storage.mark_page(
+        con,
+        old,
+        site=SITE,
+        status=200,
+        content_hash=row["content_hash"],
+        final_url=url,
+        kind="report",
+        fetched_at=storage.now(),
+        validated_at=storage.now(),
+    )
+    con.close()
+    mw, spider = middleware(db)
+    try:
+        for u in (old, url):
+            with pytest.raises(Fresh):
+                mw.process_request(Request(u, meta={"site": SITE, "role": "report"}))
+        assert spider.sites[SITE].reports == 1
+    finally:
+        mw.spider_closed(None, "finished")
+
+
 # --- finding 8: changed bytes, same report: no new version ---------------------------------------
 
 
