@@ -13,6 +13,14 @@ from scrapy.http import Request, Response
 logger = logging.getLogger(__name__)
 
 
+def header(obj: Request | Response | None, name: bytes) -> str | None:
+    """A request's or response's header as text (latin-1, as HTTP sends it), or None."""
+    if obj is None:
+        return None
+    value = obj.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 class OffsiteRequest(IgnoreRequest):
     """A request outside the crawl's portals, refused before any connection."""
 
@@ -115,9 +123,7 @@ class CallbackErrorMiddleware:
         return mw
 
     def process_spider_exception(self, response: Response, exception: Exception, spider=None):
-        from datetime import UTC, datetime
-
-        from gsspider.items import ErrorItem
+        from gsspider.items import ErrorItem, now
 
         site = response.meta.get("site", "") if response.request is not None else ""
         logger.error("callback failed on %s", response.url, exc_info=exception)
@@ -132,7 +138,7 @@ class CallbackErrorMiddleware:
                 site,
                 "callback_error",
                 message[:2000],
-                datetime.now(UTC).isoformat(timespec="seconds"),
+                now(),
                 response.status,
             )
         ]

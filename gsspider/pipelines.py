@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict
-from datetime import UTC
 
 from scrapy.exceptions import NotConfigured
 
 from gsspider import storage
-from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem
+from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem, now
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ class SQLitePipeline:
                         "family": state.entry.family,
                         "status": "blocked" if state.blocked else ("ok" if state.reports else "no_reports"),
                         "reason": state.blocked,
-                        "last_crawled": _now(),
+                        "last_crawled": now(),
                         "pages": state.requests,
                         "reports": state.reports,
                         "errors": state.errors,
@@ -70,9 +69,3 @@ class SQLitePipeline:
                 db, {"url": item.url, "status": item.status, "reason": item.reason, "family": item.family}
             )
         return item
-
-
-def _now() -> str:
-    from datetime import datetime
-
-    return datetime.now(UTC).isoformat(timespec="seconds")

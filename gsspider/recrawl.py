@@ -40,6 +40,7 @@ from scrapy.responsetypes import responsetypes
 from gsspider import storage
 from gsspider.items import ReportItem
 from gsspider.middlewares import Skipped
+from gsspider.middlewares import header as _header
 
 logger = logging.getLogger(__name__)
 
@@ -329,11 +330,6 @@ class RecrawlMiddleware:
         cls = responsetypes.from_args(headers=headers, url=url, body=body)
         self.stats.inc_value("gsspider/recrawl/from_store")
         return cls(url=url, status=200, headers=headers, body=body, request=request)
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
 
 
 # --- seasons ---------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import ClassVar
 
 import scrapy
@@ -30,10 +29,11 @@ from gsspider.attachments import (
     js_bound_viewer,
     url_kind,
 )
-from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem
+from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem, now
 from gsspider.listreaders import ListPage, RequestSpec, read_api, read_list
 from gsspider.listreaders.base import ListReadError, anchors, safe_urljoin
 from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped, host_port
+from gsspider.middlewares import header as _header
 from gsspider.sites import SiteEntry, load_registry, normalise_url
 from parsers import parse_report
 from parsers.constants import (
@@ -43,6 +43,7 @@ from parsers.constants import (
     FLAG_UNREADABLE_DOCUMENT,
     FLAG_UNSUPPORTED_DOCUMENT,
 )
+from parsers.html import decode_html
 from parsers.records import Report
 
 _META_REFRESH_RE = re.compile(
@@ -63,10 +64,6 @@ _PRIORITY = {"attachment": 30, "report": 30, "list": 20, "column": 20, "api": 20
 _UNREAD_FLAGS = frozenset(
     {FLAG_NEEDS_OCR, FLAG_IMAGE_ONLY, FLAG_UNSUPPORTED_DOCUMENT, FLAG_UNREADABLE_DOCUMENT, FLAG_JS_BOUND}
 )
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass
@@ -335,7 +332,7 @@ class ReportsSpider(scrapy.Spider):
                     yield req
         # Script-driven directories (gkmlpt) list their columns as hash links to the page itself,
         # so the page is its own list: let the list readers see it for API calls.
-        yield from self._read_list(response, state, depth, items_only=False)
+        yield from self._read_list(response, state, depth, items_only=False, sel=sel)
 
     def parse_list(self, response: Response):
         """A 年报 column and its further pages: report items and pagination."""
@@ -370,7 +367,7 @@ class ReportsSpider(scrapy.Spider):
             return
         if page.error:
             yield self._list_error(response, state, page.error)
-        yield from self._list_page(page, state, response.meta["depth"], response.url)
+        yield from self._list_page(page, state, response.meta["depth"])
 
     def _error(self, state: SiteState, url: str, kind: str, message: str, status: int | None) -> ErrorItem:
         """One ``crawl_errors`` row, counted for the site and in the stats."""
@@ -387,9 +384,17 @@ class ReportsSpider(scrapy.Spider):
             response.status,
         )
 
-    def _read_list(self, response: TextResponse, state: SiteState, depth: int, items_only: bool = True):
+    def _read_list(
+        self,
+        response: TextResponse,
+        state: SiteState,
+        depth: int,
+        items_only: bool = True,
+        sel: Selector | None = None,
+    ):
+        sel = sel or Selector(text=response.text)  # one parse of the page for the readers and frames
         try:
-            page = read_list(response.url, response.text, hint=state.entry.family or None)
+            page = read_list(response.url, response.text, hint=state.entry.family or None, sel=sel)
         except ListReadError as exc:
             yield self._list_error(response, state, str(exc))
             return
@@ -397,14 +402,14 @@ class ReportsSpider(scrapy.Spider):
             return  # a navigation page with no list machinery: its links were scored already
         if page.error:
             yield self._list_error(response, state, page.error)
-        yield from self._list_page(page, state, depth, response.url)
+        yield from self._list_page(page, state, depth)
         if items_only and not (page.items or page.pages or page.requests):
             # An empty shell: old portals show their lists through frames.
-            for url in frames(Selector(text=response.text), response.url):
+            for url in frames(sel, response.url):
                 if req := self._follow(state, url, self.parse_list, role="list", depth=depth + 1):
                     yield req
 
-    def _list_page(self, page: ListPage, state: SiteState, depth: int, referer: str):
+    def _list_page(self, page: ListPage, state: SiteState, depth: int):
         """Follow what one list page (static or API answer) offers: reports, sub-columns, pages, calls."""
         self.crawler.stats.inc_value(f"gsspider/list_family/{page.family}")
         for item in page.items:
@@ -668,45 +673,22 @@ class ReportsSpider(scrapy.Spider):
             self.crawler.stats.set_value(f"gsspider/site_reports/{state.entry.url}", state.reports)
 
 
-_META_CHARSET_RE = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", re.I)
-
-
 def _redecoded(response: TextResponse) -> TextResponse:
     """The response decoded by what its bytes are when the declared charset is wrong.
 
     Portals serve GBK under ``Content-Type: …; charset=utf-8``; Scrapy trusts the header and
     decodes with replacement characters, so the page's links and titles come out as mojibake.
-    A body that does not decode strictly by its declared charset is decoded by its ``<meta>``
-    charset, else GB18030 (a superset of GBK/GB2312), when that decodes it cleanly.
+    A body that does not decode strictly by its declared charset is decoded as the parser
+    decodes pages (:func:`parsers.html.decode_html`: UTF-8, the declarations, the ``<meta>``
+    charset, GB18030).
     """
-    body = response.body
     try:
-        body.decode(response.encoding)
+        response.body.decode(response.encoding)
         return response
     except (UnicodeDecodeError, LookupError):
         pass
-    candidates = []
-    m = _META_CHARSET_RE.search(body[:4096])
-    if m:
-        candidates.append(m.group(1).decode("ascii", "ignore"))
-    candidates += ["gb18030", "utf-8"]
-    for enc in candidates:
-        enc = "gb18030" if enc.lower() in ("gbk", "gb2312", "gb_2312-80", "x-gbk", "cp936") else enc
-        try:
-            body.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        if enc.lower() != response.encoding.lower():
-            return response.replace(encoding=enc)
-        return response
-    return response
-
-
-def _header(obj, name: bytes) -> str | None:
-    if obj is None:
-        return None
-    value = obj.headers.get(name)
-    return value.decode("latin-1") if value else None
+    _, encoding = decode_html(response.body, response.encoding)
+    return response if encoding == response.encoding.lower() else response.replace(encoding=encoding)
 
 
 _TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
