@@ -26,12 +26,18 @@ sys.path.insert(0, str(ROOT))
 from gsspider.portal import TestPortal  # noqa: E402
 
 
-def run_worker(kind: str, urls: list[str], tmp: Path, extra: list[str]) -> dict:
+def run_worker(
+    kind: str, urls: list[str], tmp: Path, extra: list[str], db: Path | None = None, name: str | None = None
+) -> dict:
+    """Crawl ``urls`` with ``bench/_worker.py`` (gsspider or the baseline) in a subprocess; its stats.
+
+    The database is ``db`` (default ``tmp/<kind>.db``), the stats file ``tmp/<name or kind>.json``.
+    """
     tmp.mkdir(exist_ok=True)
     urls_file = tmp / "urls.txt"
     urls_file.write_text("\n".join(urls))
-    db = tmp / f"{kind}.db"
-    stats = tmp / f"{kind}.json"
+    db = db or tmp / f"{kind}.db"
+    stats = tmp / f"{name or kind}.json"
     subprocess.run(
         [
             sys.executable,

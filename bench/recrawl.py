@@ -15,9 +15,7 @@ issues <= 50% of a full crawl's requests.
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
-import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -26,27 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.crawl import run_worker  # noqa: E402
 from gsspider.portal import TestPortal  # noqa: E402
-
-
-def run_worker(urls: list[str], tmp: Path, db: Path, name: str, pairs: list[str]) -> dict:
-    urls_file = tmp / "urls.txt"
-    urls_file.write_text("\n".join(urls))
-    stats = tmp / f"{name}.json"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "_worker.py"),
-            "gsspider",
-            str(urls_file),
-            str(db),
-            str(stats),
-            *pairs,
-        ],
-        check=True,
-        timeout=3600,
-    )
-    return json.loads(stats.read_text())
 
 
 def main() -> None:
@@ -81,7 +60,7 @@ def main() -> None:
 
         def measure(name: str, db: Path, pairs: list[str]) -> None:
             start = len(portal.transfers)
-            stats = run_worker(urls, tmp, db, name, [*args.set, *pairs])
+            stats = run_worker("gsspider", urls, tmp, [*args.set, *pairs], db=db, name=name)
             answers = portal.transfers[start:]
             results[name] = {
                 "requests": stats.get("downloader/request_count", 0),
