@@ -7,6 +7,7 @@ these scores, so the crawl touches home, section, column, list and report pages 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -82,3 +83,61 @@ def classify_list_item(title: str) -> str:
     if is_notice_title(title):
         return "notice"
     return OTHER
+
+
+#: Sections followed from one page, best first: enough for a portal's 政务公开 and its
+#: 信息公开 platform, few enough that a home page's menu does not become a crawl of the site.
+MAX_SECTIONS = 4
+#: Roles of the pages nav_choices reads.
+HOME, SECTION_PAGE, DEPARTMENT_PAGE = "home", "section", "department"
+
+
+@dataclass(frozen=True, slots=True)
+class NavChoice:
+    """A link of a navigation page the crawler follows: as what, where, with which label."""
+
+    kind: str  # REPORT, COLUMN, SECTION or DEPARTMENT
+    url: str
+    label: str
+    score: float
+
+
+def nav_choices(links: Iterable[tuple[str, str]], role: str) -> list[NavChoice]:
+    """The links of a home, section or department page the crawler follows, in order.
+
+    ``links`` are (absolute URL, anchor text). Report links first, then 年报 columns (best
+    first), then the best :data:`MAX_SECTIONS` sections (from a home or section page, or from a
+    department page with no column), then departments (from a section page). A URL is chosen once,
+    as the first of these it qualifies for (a 指南 link and a 年报 link to the same page: a column).
+    """
+    reports: list[NavChoice] = []
+    columns: list[NavChoice] = []
+    sections: list[NavChoice] = []
+    departments: list[NavChoice] = []
+    for url, text in links:
+        score = classify_link(text, url)
+        choice = NavChoice(score.kind, url, text, score.score)
+        if score.kind == REPORT:
+            reports.append(choice)
+        elif score.kind == COLUMN:
+            columns.append(choice)
+        elif score.kind == SECTION:
+            sections.append(choice)
+        elif score.kind == DEPARTMENT and role in (SECTION_PAGE, DEPARTMENT_PAGE):
+            departments.append(choice)
+    by_score = lambda c: -c.score  # noqa: E731 - stable: page order among equal scores
+    chosen = reports + sorted(columns, key=by_score)
+    if role in (HOME, SECTION_PAGE) or (not columns and role == DEPARTMENT_PAGE):
+        chosen += _distinct(sorted(sections, key=by_score), {c.url for c in chosen})[:MAX_SECTIONS]
+    if role == SECTION_PAGE:
+        chosen += departments
+    return _distinct(chosen, set())
+
+
+def _distinct(choices: list[NavChoice], seen: set[str]) -> list[NavChoice]:
+    out = []
+    for choice in choices:
+        if choice.url not in seen:
+            seen.add(choice.url)
+            out.append(choice)
+    return out

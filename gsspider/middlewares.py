@@ -10,6 +10,8 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
+from gsspider.scope import book_of, host_port
+
 logger = logging.getLogger(__name__)
 
 
@@ -36,11 +38,6 @@ class Skipped(IgnoreRequest):
     """
 
 
-def host_port(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.netloc.lower().rsplit("@", 1)[-1]
-
-
 def is_private_host(host: str) -> bool:
     name = host.rsplit(":", 1)[0].strip("[]") if not host.startswith("[") else host[1:].split("]")[0]
     if name in ("localhost",) or name.endswith(".localhost"):
@@ -53,47 +50,79 @@ def is_private_host(host: str) -> bool:
 
 
 class SiteScopeMiddleware:
-    """Every request must belong to one of the spider's portals (``spider.site_for(url)``).
+    """Every request must belong to the portal that asked for it, at every hop, redirects included.
 
-    Scope is by host *and port*, so two local test portals on 127.0.0.1 are two sites; a private or
-    loopback address is allowed only when it is a seed's own host or listed in
-    ``GSSPIDER_ALLOW_PRIVATE_HOSTS``.
+    The crawl's :class:`gsspider.scope.SiteBook` (reached through ``crawler.spider``: Scrapy ≥ 2.13
+    passes no ``spider`` to this method) says which site a URL belongs to; a request whose URL is
+    not its own site's (``meta["site"]``) is refused before any connection. Scope is by host *and
+    port*, so two local test portals on 127.0.0.1 are two sites; a private or loopback address is
+    allowed only when it is a seed's own host or listed in ``GSSPIDER_ALLOW_PRIVATE_HOSTS``.
+
+    Two requests without a site of their own are let through: ``robots.txt`` of a host some site
+    was admitted to (Scrapy's RobotsTxtMiddleware asks for it before the page). And a site's start
+    page that redirects to a new government host (an old host moved to a new one) admits that
+    host for the site: the relocation.
     """
 
-    def __init__(self, allow_private: list[str]):
+    def __init__(self, crawler, allow_private: list[str]):
+        self.crawler = crawler
+        self.stats = crawler.stats if crawler is not None else None
         self.allow_private = {h.lower() for h in allow_private}
         self.refused = 0
 
     @classmethod
     def from_crawler(cls, crawler):
-        mw = cls(crawler.settings.getlist("GSSPIDER_ALLOW_PRIVATE_HOSTS"))
+        mw = cls(crawler, crawler.settings.getlist("GSSPIDER_ALLOW_PRIVATE_HOSTS"))
         crawler.signals.connect(mw.spider_closed, signals.spider_closed)
-        mw.stats = crawler.stats
         return mw
 
     def process_request(self, request: Request, spider=None):
-        spider = spider or getattr(self, "spider", None)
+
         url = request.url
-        site_for = getattr(spider, "site_for", None)
         host = host_port(url)
-        if site_for is not None and site_for(url) is None:
-            self._refuse(url, "outside the crawl's portals")
-        # Past this point the URL belongs to a portal (when the spider names its portals).
-        seed_host = site_for is not None and host in getattr(spider, "seed_hosts", set())
+        book = book_of(self.crawler)
+        if book is not None:
+            state = book.get(request.meta.get("site"))
+            if state is None:
+                if not (_is_robots(request) and book.knows_host(url)):
+                    self._refuse(url, "outside the crawl's portals")
+            elif not book.allows(state, url) and not self._relocated(book, state, request):
+                self._refuse(url, f"outside the portal {state.url}")
+        # Past this point the URL belongs to a portal (when the spider keeps a book of them).
+        seed_host = book is not None and host in book.seed_hosts
         if is_private_host(host) and host not in self.allow_private and not seed_host:
             self._refuse(url, "private or loopback address")
         return None
 
+    def _relocated(self, book, state, request: Request) -> bool:
+        """A start page of the site redirected here, to a host no site has: the portal moved."""
+        chain = request.meta.get("redirect_urls") or []
+        if not chain or request.meta.get("depth") != 0 or request.meta.get("role") != "home":
+            return False
+        if book.site_for(request.url) is not None:
+            return False
+        admission = book.admit_relocation(state, request.url, via=chain[0])
+        if admission is None:
+            return False
+        logger.info("%s moved to %s (start page %s redirects there)", state.url, admission.host, chain[0])
+        if self.stats is not None:
+            self.stats.inc_value("gsspider/hosts_relocated")
+        return True
+
     def _refuse(self, url: str, why: str) -> None:
         self.refused += 1
-        if getattr(self, "stats", None):
+        if self.stats is not None:
             self.stats.inc_value("gsspider/offsite_refused")
         logger.debug("refused %s: %s", url, why)
         raise OffsiteRequest(f"{url}: {why}")
 
-    def spider_closed(self, spider) -> None:
+    def spider_closed(self, spider=None) -> None:
         if self.refused:
             logger.info("refused %d requests outside the portals", self.refused)
+
+
+def _is_robots(request: Request) -> bool:
+    return urlsplit(request.url).path == "/robots.txt" and bool(request.meta.get("dont_obey_robotstxt"))
 
 
 class RedirectLoopMiddleware:
@@ -116,11 +145,13 @@ class CallbackErrorMiddleware:
     report on a page the code could not handle is not lost silently.
     """
 
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.stats = crawler.stats
+
     @classmethod
     def from_crawler(cls, crawler):
-        mw = cls()
-        mw.stats = crawler.stats
-        return mw
+        return cls(crawler)
 
     def process_spider_exception(self, response: Response, exception: Exception, spider=None):
         from gsspider.items import ErrorItem, now
@@ -128,7 +159,8 @@ class CallbackErrorMiddleware:
         site = response.meta.get("site", "") if response.request is not None else ""
         logger.error("callback failed on %s", response.url, exc_info=exception)
         self.stats.inc_value("gsspider/errors/callback_error")
-        state = getattr(spider, "sites", {}).get(site) if spider is not None else None
+        book = book_of(self.crawler)
+        state = book.get(site) if book is not None else None
         if state is not None:
             state.errors += 1
         message = f"the crawler could not handle this page: {type(exception).__name__}: {exception}"

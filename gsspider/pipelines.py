@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import asdict
 
@@ -9,6 +10,7 @@ from scrapy.exceptions import NotConfigured
 
 from gsspider import storage
 from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem, now
+from gsspider.scope import book_of
 
 logger = logging.getLogger(__name__)
 
@@ -31,20 +33,21 @@ class SQLitePipeline:
 
     def close_spider(self, spider=None):
         if self.db is not None:
-            spider = spider or getattr(self.crawler, "spider", None)
-            for state in getattr(spider, "sites", {}).values():
+            book = book_of(self.crawler)
+            for state in book or ():
                 storage.store_site(
                     self.db,
                     {
                         "url": state.entry.url,
                         "name": state.entry.name,
                         "family": state.entry.family,
-                        "status": "blocked" if state.blocked else ("ok" if state.reports else "no_reports"),
+                        "status": state.status(),
                         "reason": state.blocked,
                         "last_crawled": now(),
                         "pages": state.requests,
                         "reports": state.reports,
                         "errors": state.errors,
+                        "hosts": json.dumps(state.host_rows(), ensure_ascii=False),
                     },
                 )
             self.db.close()

@@ -40,6 +40,7 @@ from scrapy.responsetypes import responsetypes
 from gsspider import storage
 from gsspider.items import ReportItem
 from gsspider.middlewares import Skipped
+from gsspider.scope import book_of
 from gsspider.middlewares import header as _header
 
 logger = logging.getLogger(__name__)
@@ -160,9 +161,13 @@ class RecrawlMiddleware:
         )
 
     def _freshness(self, request: Request) -> float:
-        state = getattr(self.spider, "sites", {}).get(request.meta.get("site"))
+        state = self._state(request)
         days = getattr(getattr(state, "entry", None), "freshness_days", None)
         return self.freshness_days if days is None else float(days)
+
+    def _state(self, request: Request):
+        book = book_of(self.crawler)
+        return book.get(request.meta.get("site")) if book is not None else None
 
     def _count_report(self, request: Request, row: dict[str, Any]) -> None:
         # An unchanged stored report is a report of this crawl too (site status, summary); a stored
@@ -174,7 +179,7 @@ class RecrawlMiddleware:
         if key in self._counted:
             return
         self._counted.add(key)
-        state = getattr(self.spider, "sites", {}).get(request.meta.get("site"))
+        state = self._state(request)
         if state is not None:
             state.reports += 1
 

@@ -196,6 +196,15 @@ def m003_report_editions(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m004_site_hosts(db: sqlite_utils.Database) -> None:
+    """The hosts each site was crawled on, and why each belongs to it (JSON list: host, reason —
+    seed / registry / registrable domain / relocation / navigation link — and for a navigation
+    link the page, its label and the admitted path)."""
+    if "hosts" not in db["sites"].columns_dict:
+        db["sites"].add_column("hosts", str)
+
+
 #: Fields compared between versions of a report (not bookkeeping like fetched_at or the hash).
 VERSION_FIELDS = (
     "title",

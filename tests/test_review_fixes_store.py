@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,6 +19,8 @@ from gsspider import commands, storage
 from gsspider.items import ReportItem
 from gsspider.portal.render import random_spec, render_report_page
 from gsspider.recrawl import Fresh, RecrawlMiddleware, Season, SeasonMiddleware, Unchanged
+from gsspider.scope import SiteBook
+from gsspider.sites import SiteEntry
 from parsers import parse_report
 
 SITE = "http://127.0.0.1:9/"
@@ -35,16 +36,13 @@ def parsed(body: bytes, url: str):
     return parse_report(body, url=url, content_type="text/html; charset=utf-8", encoding="utf-8")
 
 
-@dataclass
-class State:
-    reports: int = 0
-    entry: object = field(default_factory=lambda: SimpleNamespace(freshness_days=None, url=SITE))
-
-
 def middleware(db: Path, **settings) -> tuple[RecrawlMiddleware, SimpleNamespace]:
     crawler = get_crawler(settings_dict={"GSSPIDER_DB": str(db), **settings})
     mw = RecrawlMiddleware(crawler, str(db))
-    spider = SimpleNamespace(sites={SITE: State()}, _urls=[SITE], _sites_path=None)
+    book = SiteBook()
+    book.add(SiteEntry(url=SITE))
+    spider = SimpleNamespace(book=book, sites=book.sites, _urls=[SITE], _sites_path=None)
+    crawler.spider = spider  # components reach the crawl's sites through crawler.spider
     mw.spider_opened(spider)
     return mw, spider
 

@@ -16,6 +16,13 @@ from parsel import Selector
 _DATE_RE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 _PAGER_TEXT_RE = re.compile(r"^(下一页|下页|后页|尾页|末页|>|>>|»|›|\d{1,4})$")
 _SKIP_HREF_RE = re.compile(r"^\s*(javascript:|mailto:|tel:|#)", re.I)
+#: The URL a ``javascript:`` link goes to, when it says so plainly: ``window.location='…'``,
+#: ``location.href="…"``, ``window.open('…')`` (portals wrap outbound links in confirm() boxes).
+_SCRIPT_TARGET_RE = re.compile(
+    r"""(?:(?:window|self|top|document)\.)?location(?:\.href)?\s*=\s*(['"])(?P<a>[^'"]+)\1"""
+    r"""|window\.open\(\s*(['"])(?P<b>[^'"]+)\3""",
+    re.I,
+)
 
 
 @dataclass(slots=True)
@@ -149,11 +156,28 @@ def safe_urljoin(base: str, href: str) -> str | None:
     return url
 
 
+def script_target(href: str) -> str | None:
+    """The URL of a ``javascript:`` href that only sends the browser somewhere, or None.
+
+    >>> script_target("javascript:if(confirm('leave?'))window.location='http://zwgk.x.gov.cn/a?b=1'")
+    'http://zwgk.x.gov.cn/a?b=1'
+    >>> script_target("javascript:void(0)") is None
+    True
+    """
+    m = _SCRIPT_TARGET_RE.search(href)
+    if m is None:
+        return None
+    target = (m.group("a") or m.group("b") or "").strip()
+    return target if target and not _SKIP_HREF_RE.match(target) else None
+
+
 def anchors(sel: Selector, base_url: str) -> list[tuple[str, str, str]]:
     """(absolute url, anchor text, text of the enclosing list row) for every usable link."""
     out = []
     for a in sel.xpath("//a[@href]"):
         href = a.attrib.get("href", "")
+        if href.lstrip()[:11].lower() == "javascript:":
+            href = script_target(href) or ""
         if not href or _SKIP_HREF_RE.match(href):
             continue
         text = " ".join("".join(a.xpath(".//text()").getall()).split())

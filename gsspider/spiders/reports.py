@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from typing import ClassVar
 
 import scrapy
@@ -32,8 +32,9 @@ from gsspider.attachments import (
 from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem, now
 from gsspider.listreaders import ListPage, RequestSpec, read_api, read_list
 from gsspider.listreaders.base import ListReadError, anchors, safe_urljoin
-from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped, host_port
+from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped
 from gsspider.middlewares import header as _header
+from gsspider.scope import SiteBook, SiteState, host_port
 from gsspider.sites import SiteEntry, load_registry, normalise_url
 from parsers import parse_report
 from parsers.constants import (
@@ -66,19 +67,6 @@ _UNREAD_FLAGS = frozenset(
 )
 
 
-@dataclass
-class SiteState:
-    entry: SiteEntry
-    requests: int = 0
-    nav_pages: int = 0
-    reports: int = 0
-    errors: int = 0
-    blocked: str | None = None
-    waf_hits: int = 0  # WAF block pages seen on report/attachment URLs (see _block_site)
-    hosts: set[str] = field(default_factory=set)
-    extra_starts: list[str] = field(default_factory=list)
-
-
 class ReportsSpider(scrapy.Spider):
     name = "reports"
     # Meta refreshes are read by the spider itself, to tell soft 404s from moved pages.
@@ -88,11 +76,9 @@ class ReportsSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self._urls = urls
         self._sites_path = sites
-        self.sites: dict[str, SiteState] = {}
-        self.seed_hosts: set[str] = set()
-        # site_for runs for every link and request: a dict look-up, not a scan of the sites.
-        self._by_host: dict[str, SiteState] = {}
-        self._by_domain: list[tuple[str, SiteState]] = []  # bare domains admitting subdomains
+        #: The crawl's sites, their state and their hosts: the one owner, read by every component
+        #: through :func:`gsspider.scope.book_of`.
+        self.book = SiteBook()
         self._pending_items: list = []  # items found while starting (yielded by start())
 
     # --- set-up --------------------------------------------------------------
@@ -126,25 +112,12 @@ class ReportsSpider(scrapy.Spider):
             known = {e.url for e in entries}
             entries += [e for e in load_registry(registry) if e.url not in known]
         for entry in entries:
-            state = SiteState(entry, hosts={entry.host, *entry.domains})
-            spider.sites[entry.url] = state
-            spider.seed_hosts |= state.hosts
-            for host in state.hosts:
-                spider._by_host.setdefault(host, state)
-            spider._by_domain += [(d, state) for d in entry.domains if ":" not in d]
+            spider.book.add(entry)
         for url in extra_starts:
-            state = spider.site_for(url)
+            state = spider.book.site_for(url)
             if state is not None:
                 state.extra_starts.append(url)
         return spider
-
-    def site_for(self, url: str) -> SiteState | None:
-        host = host_port(url)
-        state = self._by_host.get(host)
-        if state is not None or not self._by_domain:
-            return state
-        bare = host.split(":")[0]
-        return next((s for domain, s in self._by_domain if bare.endswith("." + domain)), None)
 
     async def start(self):
         for req in self.start_requests():
@@ -153,9 +126,9 @@ class ReportsSpider(scrapy.Spider):
             yield self._pending_items.pop(0)
 
     def start_requests(self):
-        if not self.sites:
+        if not self.book:
             self.logger.error("no sites to crawl: give urls=… or a site registry")
-        for state in self.sites.values():
+        for state in self.book:
             if state.entry.render and not self.render_enabled:
                 why = self.render_unavailable or "rendering is not enabled in this crawl's settings"
                 self.logger.warning("%s needs a browser: %s; crawled without one", state.entry.url, why)
@@ -188,6 +161,7 @@ class ReportsSpider(scrapy.Spider):
                 return None
             state.nav_pages += 1
         state.requests += 1
+        state.visited.add(host_port(url))
         meta = {"site": state.entry.url, "role": role, "depth": depth, **meta}
         if state.entry.render and self.render_enabled and role in _ROLE_RENDER:
             # Only navigation and list pages: report pages and files keep the server's own bytes.
@@ -232,11 +206,11 @@ class ReportsSpider(scrapy.Spider):
 
         Returns (state, response, items); ``response`` is None when the site turned out blocked.
         """
-        state = self.sites[response.meta["site"]]
+        state = self.book.sites[response.meta["site"]]
         items: list = []
         if isinstance(response, TextResponse):
             response = _redecoded(response)
-        if response.meta.get("playwright") and self.site_for(response.url) is not state:
+        if response.meta.get("playwright") and self.book.site_for(response.url) is not state:
             # Chromium follows redirects itself (Playwright cannot intercept them): a rendered
             # page that ended up off the portal is not read.
             asked = response.request.url if response.request is not None else response.url
@@ -305,31 +279,19 @@ class ReportsSpider(scrapy.Spider):
             return
         sel = Selector(text=response.text)
         links = anchors(sel, response.url)
-        columns, sections, departments, reports = [], [], [], []
-        for url, text, _ in links:
-            score = discovery.classify_link(text, url)
-            if score.kind == discovery.COLUMN:
-                columns.append((score.score, url))
-            elif score.kind == discovery.SECTION:
-                sections.append((score.score, url))
-            elif score.kind == discovery.DEPARTMENT and role in ("section", "department"):
-                departments.append((score.score, url))
-            elif score.kind == discovery.REPORT:
-                reports.append(url)
-        for url in reports:
-            if req := self._follow(state, url, self.parse_article, role="report", depth=depth + 1):
+        callbacks = {
+            discovery.REPORT: (self.parse_article, "report"),
+            discovery.COLUMN: (self.parse_list, "column"),
+            discovery.SECTION: (self.parse_nav, "section"),
+            discovery.DEPARTMENT: (self.parse_nav, "department"),
+        }
+        for choice in discovery.nav_choices(((url, text) for url, text, _ in links), role):
+            callback, as_role = callbacks[choice.kind]
+            label = choice.label if choice.kind != discovery.REPORT else ""
+            if req := self._follow(
+                state, choice.url, callback, role=as_role, depth=depth + 1, label=label, via=response.url
+            ):
                 yield req
-        for _, url in sorted(columns, reverse=True):
-            if req := self._follow(state, url, self.parse_list, role="column", depth=depth + 1):
-                yield req
-        if role in ("home", "section") or (not columns and role == "department"):
-            for _, url in sorted(sections, reverse=True)[:4]:
-                if req := self._follow(state, url, self.parse_nav, role="section", depth=depth + 1):
-                    yield req
-        if role == "section":
-            for _, url in departments:
-                if req := self._follow(state, url, self.parse_nav, role="department", depth=depth + 1):
-                    yield req
         # Script-driven directories (gkmlpt) list their columns as hash links to the page itself,
         # so the page is its own list: let the list readers see it for API calls.
         yield from self._read_list(response, state, depth, items_only=False, sel=sel)
@@ -536,12 +498,14 @@ class ReportsSpider(scrapy.Spider):
                 self.parse_article,
                 role="attachment",
                 depth=response.meta.get("depth", 0) + 1,
+                via=response.url,
                 attachment_of=response.url,
                 list_title=response.meta.get("list_title") or report.title or att.name,
                 attachment_kind=att.kind,
             )
-            if req is not None:
+            if isinstance(req, Request):
                 followed += 1
+            if req is not None:
                 yield req
         if followed:
             self.crawler.stats.inc_value("gsspider/attachments_followed", followed)
@@ -572,12 +536,46 @@ class ReportsSpider(scrapy.Spider):
             )
 
     def _follow(
-        self, state: SiteState, url: str, callback, *, role: str, depth: int, **meta
-    ) -> Request | None:
+        self,
+        state: SiteState,
+        url: str,
+        callback,
+        *,
+        role: str,
+        depth: int,
+        label: str = "",
+        via: str = "",
+        **meta,
+    ) -> Request | ErrorItem | None:
+        """The request for a link of ``state``'s pages, or the ``offsite_link`` error it is instead.
+
+        A navigation link with a 政务公开 / 信息公开 / 年报 label (``label``, on page ``via``) may
+        admit the part of another host it leads to (:meth:`gsspider.scope.SiteBook.admit_link`).
+        A link to another portal of this crawl is that portal's business: skipped, not an error.
+        """
         url = url.split("#")[0]
-        if self.site_for(url) is not state:
+        owner = self.book.site_for(url)
+        if owner is None and label and via:
+            admission = self.book.admit_link(state, url, label=label, via=via)
+            if admission is not None:
+                owner = state
+                self.crawler.stats.inc_value("gsspider/hosts_admitted")
+                self.logger.info(
+                    "%s: %s admitted under %s (navigation link %r on %s)",
+                    state.url,
+                    admission.host,
+                    admission.prefix,
+                    label,
+                    via,
+                )
+        if owner is not state:
             self.crawler.stats.inc_value("gsspider/offsite_links_skipped")
-            return None
+            if owner is not None:
+                return None
+            origin = f" on {via}" if via else ""
+            return self._error(
+                state, url, "offsite_link", f"{role} link{origin} leads off the portal: not followed", None
+            )
         return self._request(state, url, callback, role=role, depth=depth, **meta)
 
     def _meta_refresh(self, response: TextResponse, state: SiteState):
@@ -608,13 +606,17 @@ class ReportsSpider(scrapy.Spider):
     def on_error(self, failure):
         request = failure.request
         site = request.meta.get("site", "")
-        state = self.sites.get(site)
+        state = self.book.get(site)
         exc = failure.value
         status = None
         role = request.meta.get("role", "other")
         if isinstance(exc, OffsiteRequest):
             if not request.meta.get("redirect_urls"):
-                return  # an off-site link: refused before any request, counted in stats
+                # The spider's own links are checked before they become requests; one refused here
+                # (a private address, a start URL) is still said.
+                if state is not None:
+                    yield self._error(state, request.url, "offsite_link", str(exc), None)
+                return
             # A page of the portal redirected off it: nothing is fetched, but say what was lost.
             origin = request.meta["redirect_urls"][0]
             if state is not None:
@@ -669,7 +671,7 @@ class ReportsSpider(scrapy.Spider):
             yield ErrorItem(request.url, site, kind, message, now(), status)
 
     def closed(self, reason: str) -> None:
-        for state in self.sites.values():
+        for state in self.book:
             self.crawler.stats.set_value(f"gsspider/site_reports/{state.entry.url}", state.reports)
 
 
