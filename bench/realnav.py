@@ -9,9 +9,8 @@ Pure (no crawl): the chooser :func:`gsspider.discovery.nav_choices` over the pag
 
 from __future__ import annotations
 
-from tests.test_real_nav import ANSWERS, PAGES, page_links
-
 from gsspider.discovery import nav_choices
+from tests.test_real_nav import ANSWERS, PAGES, page_links
 
 
 def main() -> None:

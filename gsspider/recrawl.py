@@ -40,8 +40,8 @@ from scrapy.responsetypes import responsetypes
 from gsspider import storage
 from gsspider.items import ReportItem
 from gsspider.middlewares import Skipped
-from gsspider.scope import book_of
 from gsspider.middlewares import header as _header
+from gsspider.scope import book_of
 
 logger = logging.getLogger(__name__)
 

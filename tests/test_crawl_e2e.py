@@ -43,9 +43,13 @@ def run(args: list[str], timeout: int = CRAWL_TIMEOUT) -> subprocess.CompletedPr
     return proc
 
 
-def crawl(portal: TestPortal, db: Path, urls: list[str] | None = None, **extra: str) -> subprocess.CompletedProcess:
+def crawl(
+    portal: TestPortal, db: Path, urls: list[str] | None = None, **extra: str
+) -> subprocess.CompletedProcess:
     urls = urls or [s.base_url for s in portal.sites]
-    return run([sys.executable, "-m", "gsspider", "crawl", *urls, "--db", str(db), *local_settings(portal, **extra)])
+    return run(
+        [sys.executable, "-m", "gsspider", "crawl", *urls, "--db", str(db), *local_settings(portal, **extra)]
+    )
 
 
 def rows(db: Path, sql: str, params=()) -> list[dict]:
@@ -105,7 +109,11 @@ def test_stored_cells_equal_parser_output_and_truth(portal, crawled):
 
 def test_gbk_site_reads_correctly(portal, crawled):
     gbk = next(s for s in portal.sites if s.kind == "town-legacy")
-    stored = rows(crawled, "SELECT title, publisher, encoding FROM reports WHERE site = ?", (normalise_url(gbk.base_url),))
+    stored = rows(
+        crawled,
+        "SELECT title, publisher, encoding FROM reports WHERE site = ?",
+        (normalise_url(gbk.base_url),),
+    )
     assert stored
     for r in stored:
         assert r["encoding"] in ("gb18030", "gbk")
@@ -116,7 +124,10 @@ def test_sites_and_provenance(portal, crawled):
     sites = {r["url"]: r for r in rows(crawled, "SELECT * FROM sites")}
     assert set(sites) == {normalise_url(s.base_url) for s in portal.sites}
     assert all(s["status"] == "ok" for s in sites.values())
-    for r in rows(crawled, "SELECT r.url, r.content_hash, p.content_hash AS page_hash FROM reports r JOIN pages p ON p.url = r.url"):
+    for r in rows(
+        crawled,
+        "SELECT r.url, r.content_hash, p.content_hash AS page_hash FROM reports r JOIN pages p ON p.url = r.url",
+    ):
         assert r["content_hash"] == r["page_hash"]
 
 
@@ -145,7 +156,18 @@ def test_recrawl_with_scrapy_command_adds_no_rows(portal, crawled, tmp_path):
     tables = ("reports", "cells", "checks", "pages", "sites", "crawl_errors")
     before = {t: rows(db, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in tables}
     urls = ",".join(s.base_url for s in portal.sites)
-    run(["scrapy", "crawl", "reports", "-a", f"urls={urls}", "-s", f"GSSPIDER_DB={db}", *local_settings(portal)])
+    run(
+        [
+            "scrapy",
+            "crawl",
+            "reports",
+            "-a",
+            f"urls={urls}",
+            "-s",
+            f"GSSPIDER_DB={db}",
+            *local_settings(portal),
+        ]
+    )
     after = {t: rows(db, f"SELECT count(*) AS n FROM {t}")[0]["n"] for t in tables}
     assert after == before
 
@@ -156,8 +178,16 @@ def test_errors_are_recorded_and_the_crawl_goes_on(portal, tmp_path):
     slow = next(n["url"] for n in portal.noise() if n["kind"] == "slow")
     slow_site = next(s for s in portal.sites if slow.startswith(s.base_url))
     traps = {n["kind"]: n["url"] for n in portal.noise() if n["url"].startswith(city.base_url)}
-    starts = [city.base_url, traps["server_error"], traps["redirect_loop"], traps["soft_404"], traps["not_found"]]
-    malformed = [n["url"] for n in portal.noise() if n["kind"] == "malformed" and n["url"].startswith(city.base_url)]
+    starts = [
+        city.base_url,
+        traps["server_error"],
+        traps["redirect_loop"],
+        traps["soft_404"],
+        traps["not_found"],
+    ]
+    malformed = [
+        n["url"] for n in portal.noise() if n["kind"] == "malformed" and n["url"].startswith(city.base_url)
+    ]
     starts += malformed
     urls = starts + ([slow_site.base_url, slow] if slow_site is not city else [slow])
     crawl(portal, db, urls, DOWNLOAD_TIMEOUT="1")
@@ -166,18 +196,46 @@ def test_errors_are_recorded_and_the_crawl_goes_on(portal, tmp_path):
     if malformed:
         assert "malformed" in errors
     truth = {t["url"] for t in portal.ground_truth() if t["site_url"] == city.base_url}
-    stored = {r["url"] for r in rows(db, "SELECT url FROM reports WHERE site = ?", (normalise_url(city.base_url),))}
+    stored = {
+        r["url"] for r in rows(db, "SELECT url FROM reports WHERE site = ?", (normalise_url(city.base_url),))
+    }
     assert truth <= stored
 
 
 def test_export_csv_and_jsonl(crawled, tmp_path):
     out = tmp_path / "cells.csv"
-    run([sys.executable, "-m", "gsspider", "export", "--table", "cells", "--format", "csv", "--out", str(out),
-         "--db", str(crawled)])
+    run(
+        [
+            sys.executable,
+            "-m",
+            "gsspider",
+            "export",
+            "--table",
+            "cells",
+            "--format",
+            "csv",
+            "--out",
+            str(out),
+            "--db",
+            str(crawled),
+        ]
+    )
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("report_url,table_name,row_key,column_key,value")
     assert len(lines) > 100
-    proc = run([sys.executable, "-m", "gsspider", "export", "--table", "reports", "--format", "jsonl", "--db",
-                str(crawled)])
+    proc = run(
+        [
+            sys.executable,
+            "-m",
+            "gsspider",
+            "export",
+            "--table",
+            "reports",
+            "--format",
+            "jsonl",
+            "--db",
+            str(crawled),
+        ]
+    )
     first = json.loads(proc.stdout.splitlines()[0])
     assert {"url", "report_year", "publisher", "content_hash", "fetched_at"} <= set(first)

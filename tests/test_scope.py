@@ -68,7 +68,10 @@ def test_a_labelled_link_admits_its_path_on_a_shared_platform():
     # Unlabelled, or labelled but not from the site's own pages, or not a government host: nothing.
     assert book.admit_link(state, column, label="更多", via="http://gjj.bj.gov.cn/") is None
     assert book.admit_link(state, "http://evil.example.com/x/", label="信息公开", via=state.url) is None
-    assert book.admit_link(state, "http://www.gov.cn/zhengce/xxgk/", label="国务院信息公开", via=state.url) is None
+    assert (
+        book.admit_link(state, "http://www.gov.cn/zhengce/xxgk/", label="国务院信息公开", via=state.url)
+        is None
+    )
     admission = book.admit_link(state, column, label="政府信息公开年报", via="http://gjj.bj.gov.cn/zwgk/")
     assert admission is not None and admission.prefix == "/110094/zfxxgknb/"
     assert book.site_for("http://zfxxgk.bj.gov.cn/110094/zfxxgknb/2024/t1.html") is state

@@ -37,7 +37,12 @@ def crawl_via(proxy: vh.VirtualHosts, db: Path, *urls: str) -> subprocess.Comple
     for k, v in SETTINGS.items():
         args += ["-s", f"{k}={v}"]
     proc = subprocess.run(
-        args, cwd=ROOT, capture_output=True, text=True, timeout=CRAWL_TIMEOUT, env=proxy.environ(dict(os.environ))
+        args,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_TIMEOUT,
+        env=proxy.environ(dict(os.environ)),
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc

@@ -226,7 +226,9 @@ def _report_page(rng: random.Random, url: str, publisher: str, year: int, site_n
 def county_world(seed: int = 9) -> World:
     rng = random.Random(seed)
     county_name = "某某县人民政府"
-    hosts: dict[str, dict[str, Answer]] = {h: {} for h in (COUNTY, COUNTY_ZWGK, CITY_PLATFORM, EVIL, NEW_TOWN)}
+    hosts: dict[str, dict[str, Answer]] = {
+        h: {} for h in (COUNTY, COUNTY_ZWGK, CITY_PLATFORM, EVIL, NEW_TOWN)
+    }
     hosts[OLD_TOWN] = {}
     expected: dict[str, set[str]] = {f"http://{COUNTY}/": set(), f"http://{OLD_TOWN}/": set()}
     others: set[str] = set()
@@ -273,7 +275,9 @@ def county_world(seed: int = 9) -> World:
         expected[f"http://{COUNTY}/"].add(url)
     # A listed report that moved off the portal.
     hosts[COUNTY_ZWGK]["/zfxxgknb/202203/t2021.html"] = redirect(f"{evil}/t2021.html")
-    items.append((f"{county_name}2021年政府信息公开工作年度报告", f"{zwgk}/zfxxgknb/202203/t2021.html", "2022-03-01"))
+    items.append(
+        (f"{county_name}2021年政府信息公开工作年度报告", f"{zwgk}/zfxxgknb/202203/t2021.html", "2022-03-01")
+    )
     refusals.append(("offsite_redirect", f"{zwgk}/zfxxgknb/202203/t2021.html", f"{evil}/t2021.html"))
     hosts[COUNTY_ZWGK]["/zfxxgknb/index.html"] = list_page("政府信息公开年报", items)
 
@@ -288,7 +292,9 @@ def county_world(seed: int = 9) -> World:
         unit_items = []
         for year in (2023, 2024):
             url = f"{platform}{unit}zfxxgknb/{year}/t{year}.html"
-            hosts[CITY_PLATFORM][urlsplit(url).path] = _report_page(rng, url, name, year, "某市政府信息公开平台")
+            hosts[CITY_PLATFORM][urlsplit(url).path] = _report_page(
+                rng, url, name, year, "某市政府信息公开平台"
+            )
             unit_items.append((f"{name}{year}年政府信息公开工作年度报告", url, f"{year + 1}-03-25"))
             (expected[f"http://{COUNTY}/"] if unit == OWN_UNIT else others).add(url)
         if unit == OWN_UNIT:
