@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from scrapy.settings import Settings
 
 from gsspider import settings as default_settings
 from gsspider import storage
+from gsspider.scope import SITE_BLOCKED
 
 
 def make_settings(db: str | Path | None = None, **overrides: Any) -> Settings:
@@ -137,11 +137,11 @@ def format_summary(data: dict[str, Any]) -> str:
     for site, s in data["sites"].items():
         years = ", ".join(f"{y}: {n}" for y, n in s["years"].items()) or "-"
         status = s["status"] or "?"
-        if status == "blocked":
+        if status == SITE_BLOCKED:
             status = f"BLOCKED ({s['reason']})"
         errors = ", ".join(f"{k} ×{v}" for k, v in s["errors"].items()) or "none"
         missing = ", ".join(str(y) for y in s.get("years_missing", [])) or "none"
-        if s["status"] == "blocked" and not s["reports"]:
+        if s["status"] == SITE_BLOCKED and not s["reports"]:
             missing = "unknown (blocked)"
         unread = f"  not readable {s['unread']}" if s.get("unread") else ""
         lines.append(
@@ -150,6 +150,3 @@ def format_summary(data: dict[str, Any]) -> str:
         )
     return "\n".join(lines)
 
-
-def dump_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from parsers.records import Report
 
@@ -59,4 +58,3 @@ class SiteItem:
     status: str  # ok | blocked | unreachable | no_reports
     reason: str | None = None
     family: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,6 +1,7 @@
 """Scrapy settings for gsspider. Every ``GSSPIDER_*`` setting is documented in docs/settings.md.
 
-Politeness defaults follow Scrapy's project template; override them per run with ``-s NAME=VALUE``
+Politeness first (robots.txt obeyed, a delay and per-site concurrency: see docs/settings.md for
+the values and why they differ from Scrapy's defaults); override them per run with ``-s NAME=VALUE``
 or, from the ``gsspider`` command, with its options.
 """
 
@@ -26,7 +27,6 @@ REDIRECT_MAX_TIMES = 10
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 # A spider's own 404/500 responses are recorded (pages, crawl_errors), so let them through.
 HTTPERROR_ALLOW_ALL = False

@@ -34,7 +34,7 @@ from gsspider.listreaders import ListPage, RequestSpec, read_api, read_list
 from gsspider.listreaders.base import ListReadError, anchors, safe_urljoin
 from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped
 from gsspider.middlewares import header as _header
-from gsspider.scope import SiteBook, SiteState, host_port
+from gsspider.scope import SITE_BLOCKED, SiteBook, SiteState, host_port
 from gsspider.sites import SiteEntry, load_registry, normalise_url
 from parsers import parse_report
 from parsers.constants import (
@@ -257,7 +257,7 @@ class ReportsSpider(scrapy.Spider):
         self.logger.warning("%s is blocked: %s", state.entry.url, block.message)
         return [
             ErrorItem(url, state.entry.url, "blocked", f"{block.reason}: {block.message}", now(), status),
-            SiteItem(state.entry.url, "blocked", block.reason, state.entry.family or None),
+            SiteItem(state.entry.url, SITE_BLOCKED, block.reason, state.entry.family or None),
         ]
 
     def parse_nav(self, response: Response):
