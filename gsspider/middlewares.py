@@ -66,7 +66,7 @@ class SiteScopeMiddleware:
 
     def __init__(self, crawler, allow_private: list[str]):
         self.crawler = crawler
-        self.stats = crawler.stats if crawler is not None else None
+        self.stats = crawler.stats
         self.allow_private = {h.lower() for h in allow_private}
         self.refused = 0
 
@@ -77,7 +77,6 @@ class SiteScopeMiddleware:
         return mw
 
     def process_request(self, request: Request, spider=None):
-
         url = request.url
         host = host_port(url)
         book = book_of(self.crawler)
@@ -105,14 +104,12 @@ class SiteScopeMiddleware:
         if admission is None:
             return False
         logger.info("%s moved to %s (start page %s redirects there)", state.url, admission.host, chain[0])
-        if self.stats is not None:
-            self.stats.inc_value("gsspider/hosts_relocated")
+        self.stats.inc_value("gsspider/hosts_relocated")
         return True
 
     def _refuse(self, url: str, why: str) -> None:
         self.refused += 1
-        if self.stats is not None:
-            self.stats.inc_value("gsspider/offsite_refused")
+        self.stats.inc_value("gsspider/offsite_refused")
         logger.debug("refused %s: %s", url, why)
         raise OffsiteRequest(f"{url}: {why}")
 

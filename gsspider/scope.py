@@ -200,14 +200,11 @@ class SiteBook:
         self.sites[entry.url] = state
         self.seed_hosts.add(entry.host)
         self._admit_host(state, Admission(entry.host, ADMIT_SEED, via=entry.url))
-        for domain in entry.domains:
-            if ":" in domain:
-                self._admit_host(state, Admission(domain, ADMIT_REGISTRY))
-                self.seed_hosts.add(domain)
-            else:
-                self._by_host.setdefault(domain, state)
+        for domain in entry.domains:  # registry hosts; one without a port admits its subdomains too
+            self.seed_hosts.add(domain)
+            self._admit_host(state, Admission(domain, ADMIT_REGISTRY))
+            if ":" not in domain:
                 self._by_domain.setdefault(domain, state)
-                state.admissions.append(Admission(domain, ADMIT_REGISTRY))
         claimed = claimed_domain(entry.host)
         if claimed and claimed not in self._by_domain:
             state.domain = claimed

@@ -10,7 +10,6 @@ asked for: scored, chosen, admitted to the crawl's scope (most are on another ho
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,6 +20,7 @@ from gsspider.discovery import nav_choices
 from gsspider.listreaders.base import anchors
 from gsspider.portal import vhosts as vh
 from parsers.html import decode_html
+from tests.test_crawl_e2e import rows
 from tests.test_scope_hosts import crawl_via
 
 DATA = Path(__file__).parent / "data" / "real-nav"
@@ -76,9 +76,7 @@ def test_the_crawler_requests_it(name, tmp_path):
     for toward in ANSWERS[name]["toward_reports"]:
         t = urlsplit(toward)
         if t.scheme == "https":  # through a tunnel: the proxy sees the host, the crawl the URL
-            con = sqlite3.connect(db)
-            errors = {u for (u,) in con.execute("SELECT url FROM crawl_errors")}
-            con.close()
+            errors = {r["url"] for r in rows(db, "SELECT url FROM crawl_errors")}
             hits.append((t.netloc, "CONNECT") in {(r.host, r.method) for r in log} and toward in errors)
         else:
             hits.append((t.netloc, t.path + (f"?{t.query}" if t.query else "")) in asked)

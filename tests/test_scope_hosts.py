@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from gsspider.portal import vhosts as vh
+from tests.test_crawl_e2e import rows
 
 ROOT = Path(__file__).resolve().parents[1]
 CRAWL_TIMEOUT = 120
@@ -46,15 +46,6 @@ def crawl_via(proxy: vh.VirtualHosts, db: Path, *urls: str) -> subprocess.Comple
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc
-
-
-def rows(db: Path, sql: str, params=()) -> list[dict]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, params)]
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
