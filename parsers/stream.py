@@ -8,7 +8,7 @@ text stays one cell a line. The table readers then work on a single shape.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .values import is_value
@@ -84,8 +84,3 @@ def detect_text_form(lines: Iterable[Line]) -> str:
     best = max((pipe, "pipe_rows"), (layout, "layout"), (single, "cell_per_line"))
     return best[1]
 
-
-def iter_label_cells(line: Line) -> Iterator[tuple[int, str]]:
-    for i, cell in enumerate(line.cells):
-        if cell and not is_value(cell):
-            yield i, cell

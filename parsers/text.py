@@ -19,7 +19,6 @@ try:  # OpenCC is a declared dependency; the guard keeps the parser importable w
 except Exception:  # pragma: no cover - exercised only on broken installs
     _T2S = None
 
-_SPACE_RE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 _PUNCT_RE = re.compile(
     r"[\s\u3000\u00a0\u200b\ufeff,，.。．、:：;；!！?？\"'“”‘’()（）\[\]【】<>《》〈〉·•\-－—_|｜/／]+"
 )
@@ -42,15 +41,6 @@ def to_simplified(s: str) -> str:
     return _t2s(s)
 
 
-def is_traditional(s: str) -> bool:
-    """True when OpenCC changes a noticeable share of the Han characters."""
-    sample = "".join(_HAS_HAN_RE.findall(s[:4000]))
-    if not sample or _T2S is None:
-        return False
-    converted = _T2S.convert(sample)
-    changed = sum(1 for a, b in zip(sample, converted, strict=False) if a != b)
-    return changed >= max(3, len(sample) // 50)
-
 
 def normalize_text(s: str) -> str:
     """Half-width, Simplified text with original line structure kept."""
@@ -71,10 +61,3 @@ def document_key_form(s: str) -> str:
     """
     return _PUNCT_RE.sub("", _t2s(to_halfwidth(s)))
 
-
-def squash_spaces(s: str) -> str:
-    return _SPACE_RE.sub(" ", s).strip()
-
-
-def has_han(s: str) -> bool:
-    return bool(_HAS_HAN_RE.search(s))

@@ -14,7 +14,6 @@ BLANK_TOKENS = frozenset({"", "-", "--", "—", "——", "－", "/", "\\", "无
 _NUMBER_RE = re.compile(
     r"^(?P<sign>[+\-增减]|增加|减少)?\s*(?P<num>\d{1,3}(?:,\d{3}){1,5}(?:\.\d{1,6})?|\d{1,18}(?:\.\d{1,6})?)\s*(?P<unit>万元|亿元|元|件|个|条|项|次|人|%)?$"
 )
-_INT_TOKEN_RE = re.compile(r"^\d+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +54,3 @@ def parse_value(raw: str) -> CellValue | None:
 def is_value(raw: str) -> bool:
     return parse_value(raw) is not None
 
-
-def is_int_token(s: str) -> bool:
-    return bool(_INT_TOKEN_RE.match(s))
