@@ -35,7 +35,7 @@ def _settings_pairs(pairs: list[str]) -> dict[str, str]:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from gsspider.crawl import format_summary, run_crawl, summary
-    from gsspider.recrawl import parse_date
+    from gsspider.recrawl import as_date
 
     urls = list(args.urls or [])
     overrides = _settings_pairs(args.set)
@@ -85,10 +85,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             return 2
         overrides["GSSPIDER_SEASON_YEAR"] = year
     if since:
-        if parse_date(since) is None:
+        since_date = as_date(since)
+        if since_date is None:
             print(f"gsspider crawl: --since takes a date YYYY-MM-DD, not {since!r}", file=sys.stderr)
             return 2
-        overrides["GSSPIDER_SINCE"] = parse_date(since).isoformat()
+        overrides["GSSPIDER_SINCE"] = since_date.isoformat()
     if args.freshness_days is not None:
         if args.freshness_days < 0:
             print("gsspider crawl: --freshness-days must be 0 or more", file=sys.stderr)

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -42,6 +41,8 @@ from gsspider.items import ReportItem
 from gsspider.middlewares import Skipped
 from gsspider.middlewares import header as _header
 from gsspider.scope import book_of
+from parsers.dates import parse_date
+from parsers.identity import year_in_title
 
 logger = logging.getLogger(__name__)
 
@@ -339,33 +340,16 @@ class RecrawlMiddleware:
 
 # --- seasons ---------------------------------------------------------------------------------
 
-_CN_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
-_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
-_DATE_RE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 
-
-def title_year(title: str | None) -> int | None:
-    """The year a list title names (``2023年``, ``二〇二三年``), or None."""
-    if not title:
-        return None
-    m = _YEAR_RE.search(title.translate(_CN_DIGITS))
-    return int(m.group(1)) if m else None
-
-
-def parse_date(value: Any) -> date | None:
+def as_date(value: Any) -> date | None:
+    """A date from a ``date``/``datetime`` or from text in any form :func:`parsers.dates.parse_date`
+    reads (``2025-03-05 09:30``, ``２０２５年３月５日``, ``二〇二五年三月五日``); None otherwise."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    if not value:
-        return None
-    m = _DATE_RE.search(str(value))
-    if not m:
-        return None
-    try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+    iso = parse_date(str(value)) if value else None
+    return date.fromisoformat(iso) if iso else None
 
 
 class Season:
@@ -380,7 +364,7 @@ class Season:
         self.floor = max(floors) if floors else None
 
     def keeps_entry(self, title: str | None, listed: date | None) -> bool:
-        named = title_year(title)
+        named = year_in_title(title)
         if self.year is not None and named is not None and named != self.year:
             return False
         return not (listed is not None and self.floor is not None and listed < self.floor)
@@ -399,7 +383,7 @@ class SeasonMiddleware:
         s = crawler.settings
         year = s.getint("GSSPIDER_SEASON_YEAR", 0) or None
         since_text = (s.get("GSSPIDER_SINCE") or "").strip()
-        since = parse_date(since_text) if since_text else None
+        since = as_date(since_text) if since_text else None
         if since_text and since is None:
             logger.error("GSSPIDER_SINCE=%r is not a date (YYYY-MM-DD): ignored", since_text)
         if year is None and since is None:
@@ -414,7 +398,7 @@ class SeasonMiddleware:
             return False
         # Listed but unreadable (a scan, a broken file, DOC/WPS): stored with is_report = 0 and no
         # year of its own, so the list title (carried on to attachments) decides.
-        named = title_year(response.meta.get("list_title"))
+        named = year_in_title(response.meta.get("list_title"))
         return named is None or named == self.season.year
 
     def _filter(self, response: Response, outputs: list[Any]) -> list[Any]:
@@ -426,7 +410,7 @@ class SeasonMiddleware:
             if isinstance(out, Request):
                 role = out.meta.get("role")
                 if role in REPORT_ROLES:
-                    listed = parse_date(out.meta.get("list_date"))
+                    listed = as_date(out.meta.get("list_date"))
                     if listed is not None:
                         dates.append(listed)
                     if not season.keeps_entry(out.meta.get("list_title"), listed):

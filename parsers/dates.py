@@ -12,7 +12,7 @@ import datetime as _dt
 import re
 import unicodedata
 
-__all__ = ["date_from_url", "parse_date", "parse_datetime"]
+__all__ = ["cn_year_to_digits", "date_from_url", "parse_date", "parse_datetime"]
 
 #: Earliest and latest years accepted in text. Government web pages start in the 1990s but
 #: documents they carry can be older.
@@ -59,19 +59,27 @@ def _cn_number(run: str) -> int | None:
     return value
 
 
+def _year_digits(m: re.Match[str]) -> str:
+    run = m.group(0)
+    return run if run.isascii() else "".join(str(_CN_DIGITS[c]) for c in run)
+
+
+def cn_year_to_digits(s: str) -> str:
+    """Years written in numerals before 年 (``二〇二三年``, ``二O二三年``) as ASCII digits.
+
+    The one reading of numeral years: dates, report titles and list titles all use it.
+    """
+    return _CN_YEAR.sub(_year_digits, s)
+
+
 def _arabic(s: str) -> str:
     """Fold full-width forms and Chinese numerals in dates to ASCII digits."""
-    s = unicodedata.normalize("NFKC", s)
-
-    def year(m: re.Match[str]) -> str:
-        run = m.group(0)
-        return run if run.isascii() else "".join(str(_CN_DIGITS[c]) for c in run)
 
     def month_day(m: re.Match[str]) -> str:
         value = _cn_number(m.group(1))
         return m.group(0) if value is None else str(value)
 
-    s = _CN_YEAR.sub(year, s)
+    s = cn_year_to_digits(unicodedata.normalize("NFKC", s))
     return _CN_MONTH_DAY.sub(month_day, s)
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 
+from .dates import cn_year_to_digits
 from .text import key_form
 
 _HAN = r"\u4e00-\u9fff"
@@ -13,21 +15,6 @@ _NOT_REPORT_RE = re.compile(
     r"关于做好|关于开展|编制|报送|通知|统计年报|统计公报|决算|预算|报表|年鉴|征求意见|解读|图解|一图读懂|问答|审计|召开|培训|会议|部署|工作要点|通报|审核|考核|评估|检查|抽查|公示|测评"
 )
 _YEAR_IN_TITLE_RE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
-_CN_DIGITS = {
-    "〇": "0",
-    "○": "0",
-    "零": "0",
-    "一": "1",
-    "二": "2",
-    "三": "3",
-    "四": "4",
-    "五": "5",
-    "六": "6",
-    "七": "7",
-    "八": "8",
-    "九": "9",
-}
-_CN_YEAR_RE = re.compile("([〇○零一二三四五六七八九]{4})年")
 _PERIOD_RE = re.compile(r"统计期限.{0,6}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日")
 _ANY_YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PUBLISHER_TAIL_RE = re.compile(r"(关于)?(印发)?$")
@@ -35,8 +22,12 @@ _PLACE_SUFFIXES = ("自治区", "省", "市", "州", "盟", "地区")
 _FUNCTION_CHARS = set("由在对于为据的是和与及向经按布盖告将从被至自即请报含全本我该年")
 
 
-def cn_year_to_digits(text: str) -> str:
-    return _CN_YEAR_RE.sub(lambda m: "".join(_CN_DIGITS[c] for c in m.group(1)) + "年", text)
+def year_in_title(title: str | None) -> int | None:
+    """The year a title names (``2023年``, ``２０２３年度``, ``二〇二三年``), or None."""
+    if not title:
+        return None
+    m = _YEAR_IN_TITLE_RE.search(cn_year_to_digits(unicodedata.normalize("NFKC", title)))
+    return int(m.group(1)) if m else None
 
 
 def looks_like_report_title(title: str) -> bool:
@@ -80,10 +71,9 @@ def find_title(lines: list[str], page_title: str | None = None) -> str | None:
 
 
 def find_year(title: str | None, text: str, published: str | None = None) -> int | None:
-    if title:
-        m = _YEAR_IN_TITLE_RE.search(cn_year_to_digits(title))
-        if m:
-            return int(m.group(1))
+    named = year_in_title(title)
+    if named is not None:
+        return named
     head = cn_year_to_digits(text[:6000])
     m = _PERIOD_RE.search(head)
     if m:

@@ -142,3 +142,61 @@ def test_any_text_gives_none_or_a_real_date(text):
 def test_any_url_gives_none_or_a_real_date(url):
     date = date_from_url(url)
     assert date is None or dt.date.fromisoformat(date).year >= 1995
+
+
+# --- one reader: list rows, season crawls and the parser read a date alike -----------------------
+# Before issue 10 the list readers and the season filter each had a regex of their own that read
+# neither full-width digits nor numerals, and took 2024-02-30 or 2024年3-5 for dates.
+LIST_DATE_FORMS = [
+    ("2025-03-05", "2025-03-05"),
+    ("2025-03-05 10:31:00", "2025-03-05"),
+    ("2025/3/5", "2025-03-05"),
+    ("２０２５年３月５日", "2025-03-05"),
+    ("二〇二五年三月五日", "2025-03-05"),
+    ("[2025.03.05]", "2025-03-05"),
+    ("2025-02-30", None),
+    ("2025年3-5", None),
+    ("浏览次数：1234", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LIST_DATE_FORMS)
+def test_list_rows_and_season_read_dates_as_the_parser_does(text, expected):
+    from parsel import Selector
+
+    from gsspider.listreaders.base import generic_items
+    from gsspider.recrawl import Season, as_date
+
+    html = (
+        f'<ul><li><a href="/art/1.html">XX县2024年政府信息公开工作年度报告</a><span>{text}</span></li></ul>'
+    )
+    (item,) = generic_items(Selector(text=html), "http://h.test/list.html")
+    assert item.date == parse_date(text) == expected
+    listed = as_date(item.date)
+    assert listed == (dt.date.fromisoformat(expected) if expected else None)
+    # a season crawl stops paging once a list is older than the season: it must see the date
+    if expected:
+        assert not Season(year=2025).keeps_entry(item.title, listed)
+        assert Season(year=2024).keeps_entry(item.title, listed)
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("青川县2023年政府信息公开工作年度报告", 2023),
+        ("二〇二三年度政府信息公开工作年度报告", 2023),
+        ("二O二三年度政府信息公开工作年度报告", 2023),
+        ("２０２３年度政府信息公开工作年度报告", 2023),
+        ("2023 年度XX镇政府信息公开工作年度报告", 2023),
+        ("政府信息公开工作年度报告", None),
+        ("", None),
+    ],
+)
+def test_one_year_reading_for_report_and_list_titles(title, year):
+    from gsspider.recrawl import Season
+    from parsers.identity import find_year, year_in_title
+
+    assert year_in_title(title) == year
+    assert find_year(title, "", None) == year
+    assert Season(year=2023).keeps_entry(title, None)
+    assert Season(year=2024).keeps_entry(title, None) is (year is None)

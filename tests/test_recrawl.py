@@ -17,8 +17,9 @@ import pytest
 from gsspider import storage
 from gsspider.crawl import summary, year_coverage
 from gsspider.portal import TestPortal
-from gsspider.recrawl import Season, parse_date, title_year
+from gsspider.recrawl import Season, as_date
 from gsspider.sites import SiteEntry, check_registry, load_registry, save_registry
+from parsers.identity import year_in_title
 from tests.test_crawl_e2e import ROOT, local_settings, rows, run
 
 
@@ -248,9 +249,9 @@ def test_bad_season_options_are_refused_clearly(portal, tmp_path):
 
 
 def test_season_rules():
-    assert title_year("青川县2023年政府信息公开工作年度报告") == 2023
-    assert title_year("二〇二三年度政府信息公开工作年度报告") == 2023
-    assert title_year("政府信息公开工作年度报告") is None
+    assert year_in_title("青川县2023年政府信息公开工作年度报告") == 2023
+    assert year_in_title("二〇二三年度政府信息公开工作年度报告") == 2023
+    assert year_in_title("政府信息公开工作年度报告") is None
     s = Season(year=2024)
     assert s.keeps_entry("XX县2024年政府信息公开工作年度报告", date(2025, 1, 20))
     assert not s.keeps_entry("XX县2023年政府信息公开工作年度报告", date(2024, 1, 20))
@@ -263,10 +264,10 @@ def test_season_rules():
     since = Season(since=date(2024, 6, 1))
     assert since.keeps_entry("XX县2019年政府信息公开工作年度报告", date(2024, 6, 1))
     assert not since.keeps_entry("XX县2023年政府信息公开工作年度报告", date(2024, 3, 1))
-    assert parse_date("2025-03-15 09:30:00") == date(2025, 3, 15) and parse_date("2025年3月5日") == date(
+    assert as_date("2025-03-15 09:30:00") == date(2025, 3, 15) and as_date("2025年3月5日") == date(
         2025, 3, 5
     )
-    assert parse_date("2025-02-30") is None and parse_date(None) is None
+    assert as_date("2025-02-30") is None and as_date(None) is None
 
 
 def test_year_coverage():

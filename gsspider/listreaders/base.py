@@ -13,7 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-_DATE_RE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+from parsers.dates import parse_date
+
 _PAGER_TEXT_RE = re.compile(r"^(下一页|下页|后页|尾页|末页|>|>>|»|›|\d{1,4})$")
 _SKIP_HREF_RE = re.compile(r"^\s*(javascript:|mailto:|tel:|#)", re.I)
 #: The URL a ``javascript:`` link goes to, when it says so plainly: ``window.location='…'``,
@@ -60,16 +61,6 @@ class ListReadError(ValueError):
     """An API answer a reader cannot use at all: malformed beyond salvage, a DTD/entity declaration
     (refused, never resolved), an error object (e.g. gkmlpt's 400 ``{"error": "invalid sid"}``).
     The message says which answer and why; the spider records it as a crawl error."""
-
-
-def iso_date(text: str) -> str | None:
-    m = _DATE_RE.search(text or "")
-    if not m:
-        return None
-    y, mo, d = (int(g) for g in m.groups())
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 _JS_KEY_RE = re.compile(r"""\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|([A-Za-z_$][\w$]*))\s*:\s*""")
@@ -202,7 +193,7 @@ def generic_items(sel: Selector, base_url: str) -> list[ListItem]:
         title = (
             sel.xpath(f'//a[@href and normalize-space(.)="{text}"]/@title').get() if '"' not in text else None
         )
-        items.append(ListItem(url, title if title and len(title) > len(text) else text, iso_date(row_text)))
+        items.append(ListItem(url, title if title and len(title) > len(text) else text, parse_date(row_text)))
     return items
 
 

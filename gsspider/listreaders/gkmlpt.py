@@ -21,6 +21,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
+from parsers.dates import parse_date
+
 from .. import discovery
 from .base import (
     ListItem,
@@ -28,7 +30,6 @@ from .base import (
     ListReadError,
     RequestSpec,
     generic_items,
-    iso_date,
     js_object,
     safe_urljoin,
     to_int,
@@ -122,7 +123,7 @@ def read_api(spec: RequestSpec, body: bytes, content_type: str | None = None) ->
         link = link.split("#")[0]
         title = " ".join(str(doc.get("title") or "").split())
         items.append(
-            ListItem(link, title, iso_date(str(doc.get("created_at") or doc.get("publish_time") or "")))
+            ListItem(link, title, parse_date(str(doc.get("created_at") or doc.get("publish_time") or "")))
         )
     requests = []
     page = to_int(answer.get("page"), None) or to_int(

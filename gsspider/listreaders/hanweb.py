@@ -27,7 +27,9 @@ import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 from parsel import Selector
 
-from .base import ListItem, ListPage, ListReadError, RequestSpec, iso_date, js_object, safe_urljoin, to_int
+from parsers.dates import parse_date
+
+from .base import ListItem, ListPage, ListReadError, RequestSpec, js_object, safe_urljoin, to_int
 
 FAMILY = "hanweb"
 #: Where JCMS serves further groups when a template's jpage call names no proxyUrl.
@@ -65,7 +67,7 @@ def record_item(fragment: str, base_url: str) -> ListItem | None:
     full = " ".join((a[0].attrib.get("title") or "").split())
     cut = text.endswith(("...", "…"))
     title = full if full and (cut or len(full) > len(text)) else text or full
-    date = iso_date(" ".join(sel.xpath("//span//text()").getall())) or iso_date(
+    date = parse_date(" ".join(sel.xpath("//span//text()").getall())) or parse_date(
         " ".join(sel.xpath("//text()").getall())
     )
     link = safe_urljoin(base_url, href)

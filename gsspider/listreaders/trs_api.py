@@ -27,13 +27,14 @@ import re
 
 from parsel import Selector
 
+from parsers.dates import parse_date
+
 from .base import (
     ListItem,
     ListPage,
     ListReadError,
     RequestSpec,
     generic_items,
-    iso_date,
     js_object,
     safe_urljoin,
     to_int,
@@ -79,7 +80,7 @@ def _static_items(sel: Selector, url: str) -> list[ListItem]:
         text = " ".join("".join(a[0].xpath(".//text()").getall()).split())
         full = " ".join((a[0].attrib.get("title") or "").split())
         title = full if full and len(full) >= len(text) else text
-        date = iso_date(" ".join(li.xpath(".//span//text()").getall())) or iso_date(
+        date = parse_date(" ".join(li.xpath(".//span//text()").getall())) or parse_date(
             " ".join(li.xpath(".//text()").getall())
         )
         link = safe_urljoin(url, a[0].attrib["href"].strip())
@@ -122,7 +123,7 @@ def _item(doc: dict, base_url: str) -> ListItem | None:
     if link is None:
         return None
     title = " ".join(str(doc.get("doctitle") or doc.get("title") or "").split())
-    return ListItem(link, title, iso_date(str(doc.get("docreltime") or "")))
+    return ListItem(link, title, parse_date(str(doc.get("docreltime") or "")))
 
 
 def _salvage(text: str) -> list[dict]:
