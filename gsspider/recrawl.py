@@ -35,6 +35,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
+from sqlite_utils import Database
 
 from gsspider import storage
 from gsspider.items import ReportItem
@@ -87,7 +88,7 @@ class RecrawlMiddleware:
         self.conditional = s.getbool("GSSPIDER_CONDITIONAL_REQUESTS", True)
         self.resume = s.getbool("GSSPIDER_RESUME", False)
         self.body_max = s.getint("GSSPIDER_STORE_BODY_MAX", storage.BODY_MAX)
-        self.db = None
+        self.db: Database | None = None
         self.crawl_id: int | None = None
         self.spider = None
         #: Reports counted by this middleware (stored URL), so that an alias is not counted twice.

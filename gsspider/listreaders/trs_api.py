@@ -131,7 +131,8 @@ def _salvage(text: str) -> list[dict]:
     m = re.search(r'"data"\s*:\s*\[', text)
     if not m:
         return []
-    decoder, pos, out = json.JSONDecoder(), m.end(), []
+    decoder, pos = json.JSONDecoder(), m.end()
+    out: list[dict] = []
     while True:
         while pos < len(text) and text[pos] in " \t\r\n,":
             pos += 1
