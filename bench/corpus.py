@@ -2,7 +2,7 @@
 
 ``build_corpus(n=1000, seed=0)`` returns ``n`` documents as ``(name, body bytes, content type)``:
 
-* about 84 % whole article pages from :func:`gsspider.portal.render.render_report_page` — 2019,
+* about 84 % whole article pages from :func:`demoportal.render.render_report_page` — 2019,
   2021 and a few pre-2019 layouts; tables as HTML (``&nbsp;`` or empty blanks, Word-style cell
   markup) or as pipe / one-cell-per-line text in ``<pre>``/``<p>``; TRS and plain CMS bodies;
   UTF-8 and GBK. Each page is brought to a size drawn from 25-95 KB, the range of real report
@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from gsspider.portal.render import (
+from demoportal.render import (
     PageChrome,
     ReportSpec,
     place_of,
@@ -27,7 +27,7 @@ from gsspider.portal.render import (
     render_report_page,
     render_report_text,
 )
-from gsspider.portal.seeds import adapt_paragraph, narrative_pools
+from demoportal.seeds import adapt_paragraph, narrative_pools
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_TEXT_DIRS = (ROOT / "tests" / "data" / "seeds", ROOT / "tests" / "data" / "real-reports")

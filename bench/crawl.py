@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gsspider.portal import TestPortal  # noqa: E402
+from demoportal import TestPortal  # noqa: E402
 
 
 def run_worker(

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.crawl import run_worker  # noqa: E402
-from gsspider.portal import TestPortal  # noqa: E402
+from demoportal import TestPortal  # noqa: E402
 
 
 def main() -> None:

@@ -133,8 +133,8 @@ def _unfinished(db_path: str) -> dict | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from demoportal import TestPortal
     from gsspider.crawl import format_summary, run_crawl, summary
-    from gsspider.portal import TestPortal
 
     with TestPortal(seed=args.seed) as portal:
         urls = [site.base_url for site in portal.sites]

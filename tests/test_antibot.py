@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from demoportal import obstacles
 from gsspider import antibot
-from gsspider.portal import obstacles
 
 PAGES = Path(__file__).parent / "data" / "pages"
 

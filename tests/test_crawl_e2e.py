@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from gsspider.portal import TestPortal
+from demoportal import TestPortal
 from gsspider.sites import normalise_url
 from parsers import parse_report
 

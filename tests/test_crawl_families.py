@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from demoportal import ALL_FAMILIES, TestPortal
 from gsspider.crawl import format_summary, summary
-from gsspider.portal import ALL_FAMILIES, TestPortal
 from tests.test_crawl_e2e import crawl, rows
 
 

@@ -584,7 +584,7 @@ def _fetch(spec: RequestSpec) -> tuple[bytes, str]:
 def test_readers_alone_find_every_report_within_the_portal_minimum():
     """Report columns' entry pages read, every request the readers ask followed: every listed
     report found, API requests <= the portal's minimum, the XXE probe never requested."""
-    from gsspider.portal import TestPortal
+    from demoportal import TestPortal
 
     with TestPortal(n_sites=0, families=("hanweb", "trs_api", "gkmlpt")) as portal:
         minimum = portal.minimum_requests()

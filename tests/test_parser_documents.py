@@ -170,7 +170,7 @@ def test_html_body_text_comes_from_trafilatura(monkeypatch):
 
     import trafilatura
 
-    from gsspider.portal.render import random_spec, render_report_page
+    from demoportal.render import random_spec, render_report_page
 
     results = []
     original = trafilatura.extract
@@ -336,7 +336,7 @@ def _parse_flagged(data: bytes, **kw):
 @pytest.mark.parametrize("kind", ["doc", "wps"])
 @pytest.mark.parametrize("text", ["", "XX县2024年政府信息公开工作年度报告。" * 300])
 def test_portal_fake_doc_and_wps_stay_unsupported(kind, text):
-    from gsspider.portal.attachments import ole_document
+    from demoportal.attachments import ole_document
 
     data = ole_document("XX县2024年政府信息公开工作年度报告", text)
     r = _parse_flagged(data, url=f"http://x.gov.cn/a.{kind}")
@@ -398,7 +398,7 @@ def test_word6_doc_is_unsupported():
 
 
 def test_ole_without_word_or_workbook_stream_is_unsupported():
-    from gsspider.portal.attachments import ole_document
+    from demoportal.attachments import ole_document
 
     data = bytearray(ole_document("标题", "正文"))
     name = "WordDocument".encode("utf-16-le")

@@ -21,8 +21,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from gsspider.portal import labels as L
-from gsspider.portal.render import (
+from demoportal import labels as L
+from demoportal.render import (
     BODY_FORMS,
     PageChrome,
     ReportSpec,

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gsspider.portal import TestPortal, build_sites
-from gsspider.portal import labels as L
-from gsspider.portal.render import (
+from demoportal import TestPortal, build_sites
+from demoportal import labels as L
+from demoportal.render import (
     BLANK_LINE,
     ReportSpec,
     random_spec,
@@ -39,7 +39,7 @@ from gsspider.portal.render import (
     render_table4_pipe,
     table_problems,
 )
-from gsspider.portal.seeds import seed_text, seed_truth
+from demoportal.seeds import seed_text, seed_truth
 from parsers.constants import TABLE3_COLUMNS, TABLE4_KEYS, TEMPLATE_2019, TEMPLATE_2021
 
 TIMEOUT = 5
@@ -921,7 +921,7 @@ def test_misdeclared_gbk_site(families):
 
 
 def test_attachments_are_the_same_bytes_every_run():
-    from gsspider.portal.pages import site_routes
+    from demoportal.pages import site_routes
 
     def files():
         site = build_sites(n_sites=0, families="attachments")[0]
@@ -938,7 +938,7 @@ def test_importing_the_portal_needs_no_scrapy():
     import subprocess
     import sys
 
-    code = "import sys, gsspider.portal; print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted')))"
+    code = "import sys, demoportal; print(sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]"
 

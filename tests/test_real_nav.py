@@ -2,7 +2,7 @@
 toward each portal's 年报 column is chosen, and requested by the real crawler.
 
 Each page is served at its own URL (or, where the material does not know it, a URL on the
-right government's domain) by the loopback proxy of :mod:`gsspider.portal.vhosts`, crawled with
+right government's domain) by the loopback proxy of :mod:`demoportal.vhosts`, crawled with
 ``gsspider crawl PAGE_URL``, and the proxy's log must show the labelled ``toward_reports`` link
 asked for: scored, chosen, admitted to the crawl's scope (most are on another host) and sent.
 """
@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 import pytest
 from parsel import Selector
 
+from demoportal import vhosts as vh
 from gsspider.discovery import nav_choices
 from gsspider.listreaders.base import anchors
-from gsspider.portal import vhosts as vh
 from parsers.html import decode_html
 from tests.test_crawl_e2e import rows
 from tests.test_scope_hosts import crawl_via

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from demoportal import TestPortal
 from gsspider import storage
 from gsspider.crawl import summary, year_coverage
-from gsspider.portal import TestPortal
 from gsspider.recrawl import Season, as_date
 from gsspider.sites import SiteEntry, check_registry, load_registry, save_registry
 from parsers.identity import year_in_title

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from demoportal import TestPortal
 from gsspider import browser
-from gsspider.portal import TestPortal
 from tests.test_crawl_e2e import local_settings, rows, run
 
 pytestmark = pytest.mark.skipif(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from gsspider.portal import TestPortal
+from demoportal import TestPortal
 from tests.test_crawl_e2e import ROOT, local_settings
 
 #: A slow-ish portal so that kills land mid-crawl: one download slot (every site is 127.0.0.1), a

@@ -15,9 +15,9 @@ import pytest
 from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 
+from demoportal.render import random_spec, render_report_page
 from gsspider import commands, storage
 from gsspider.items import ReportItem
-from gsspider.portal.render import random_spec, render_report_page
 from gsspider.recrawl import Fresh, RecrawlMiddleware, Season, SeasonMiddleware, Unchanged
 from gsspider.scope import SiteBook
 from gsspider.sites import SiteEntry

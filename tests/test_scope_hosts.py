@@ -1,7 +1,7 @@
 """Crawl scope on host names, through the real Scrapy engine: a loopback proxy plays the web.
 
 The crawler runs as a user runs it (``gsspider crawl URL``, a subprocess) with ``http_proxy``
-pointing at :class:`gsspider.portal.vhosts.VirtualHosts`, which answers for named hosts and logs
+pointing at :class:`demoportal.vhosts.VirtualHosts`, which answers for named hosts and logs
 every request by host. The assertions are on that log: a foreign host sees nothing, robots.txt
 included; another body's unit on a shared platform sees nothing; the county's sibling host and
 its bureau's unit are crawled.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from gsspider.portal import vhosts as vh
+from demoportal import vhosts as vh
 from tests.test_crawl_e2e import rows
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gsspider.portal.attachments import report_pdf
-from gsspider.portal.render import random_spec, render_report_page
+from demoportal.attachments import report_pdf
+from demoportal.render import random_spec, render_report_page
 from tests.test_crawl_e2e import rows, run
 
 HTML = "text/html; charset=utf-8"

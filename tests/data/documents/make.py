@@ -17,8 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from gsspider.portal.attachments import _place, report_docx
-from gsspider.portal.render import ReportSpec, _table3_grid, _table4_grid, random_spec
+from demoportal.attachments import _place, report_docx
+from demoportal.render import ReportSpec, _table3_grid, _table4_grid, random_spec
 
 HERE = Path(__file__).resolve().parent
 

@@ -22,8 +22,8 @@ HERE = Path(__file__).parent
 HOST = "127.0.0.1:8000"
 sys.path.insert(0, str(HERE.parents[2]))
 
-from gsspider.portal import TestPortal  # noqa: E402
-from gsspider.portal.families import FAMILIES, HANWEB_PROXY, TRS_API_PATH  # noqa: E402
+from demoportal import TestPortal  # noqa: E402
+from demoportal.families import FAMILIES, HANWEB_PROXY, TRS_API_PATH  # noqa: E402
 
 
 def fetch(url: str, form: dict[str, str] | None = None) -> tuple[int, str, bytes]:

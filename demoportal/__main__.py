@@ -1,4 +1,4 @@
-"""``python -m gsspider.portal [--sites N] [--seed S] [--bulk N] [--families all]``: serve the test
+"""``python -m demoportal [--sites N] [--seed S] [--bulk N] [--families all]``: serve the test
 portal until Ctrl-C."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from .sites import ALL_FAMILIES
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m gsspider.portal", description="Serve the simulated government portals on 127.0.0.1."
+        prog="python -m demoportal", description="Serve the simulated government portals on 127.0.0.1."
     )
     parser.add_argument("--sites", type=int, default=6, help="number of sites (default: 6, the demo set)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated content (default: 0)")

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-_DATA = resources.files("gsspider.portal") / "data"
+_DATA = resources.files("demoportal") / "data"
 
 #: Proper names in the seeds' narrative that a generated report replaces with its own place name.
 _SEED_PLACES = {
