@@ -13,6 +13,9 @@ attachment-only reports, blocked and mis-declared sites). :mod:`.render` is the 
 behind it, usable on its own. No scrapy here: stdlib ``http.server`` and threads.
 """
 
+from .builders import build_sites
+from .kinds import ALL_FAMILIES, FAMILY_GROUPS
+from .model import Site
 from .render import (
     ReportSpec,
     random_spec,
@@ -27,7 +30,6 @@ from .render import (
     render_table4_pipe,
 )
 from .server import PortalSite, RequestRecord, TestPortal
-from .sites import ALL_FAMILIES, FAMILY_GROUPS, Site, build_sites
 
 __all__ = [
     "ALL_FAMILIES",

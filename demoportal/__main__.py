@@ -6,8 +6,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from .kinds import ALL_FAMILIES
 from .server import TestPortal
-from .sites import ALL_FAMILIES
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -411,7 +411,8 @@ def report_docx(spec: ReportSpec) -> bytes:
             document.add_paragraph(content)
         else:
             document.add_paragraph("\u3000\u3000" + content)
-    stamp = datetime(*(int(part) for part in spec.published.split("-")), 9, 30)  # type: ignore[misc]
+    year, month, day = (int(part) for part in spec.published.split("-"))
+    stamp = datetime(year, month, day, 9, 30)
     document.core_properties.created = document.core_properties.modified = stamp
     document.core_properties.revision = 1
     buffer = io.BytesIO()

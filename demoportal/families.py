@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from .sites import Article, Column
+    from .model import Article, Column
 
 
 @dataclass
-class ListPage:
+class PortalListPage:
     """One page of a column's list: a static page, or one API call of a script-driven list."""
 
     path: str  # request target (path and query) the site links, announces or its script requests
@@ -41,7 +41,7 @@ class ListFamily(Protocol):
     def assign_paths(self, column: Column) -> None:
         """Give every article of the column its URL path."""
 
-    def pages(self, column: Column) -> list[ListPage]:
+    def pages(self, column: Column) -> list[PortalListPage]:
         """The column's list pages and API calls, first page first."""
 
     def entry(self, column: Column) -> str:
@@ -50,7 +50,7 @@ class ListFamily(Protocol):
     def item_href(self, column: Column, article: Article) -> str:
         """The href a list page prints for the article."""
 
-    def list_block(self, column: Column, page: ListPage) -> str:
+    def list_block(self, column: Column, page: PortalListPage) -> str:
         """The HTML of the list and its pager (the page chrome is added by the caller)."""
 
 
@@ -61,7 +61,11 @@ def _chunks(column: Column) -> list[list[Article]]:
 
 
 def _items_html(
-    column: Column, page: ListPage, family: ListFamily, date_first: bool, items: list[Article] | None = None
+    column: Column,
+    page: PortalListPage,
+    family: ListFamily,
+    date_first: bool,
+    items: list[Article] | None = None,
 ) -> str:
     lines = ['<ul class="list">']
     for article in page.items if items is None else items:
@@ -109,11 +113,11 @@ class TrsFamily:
                 day = article.published.replace("-", "")
                 article.path = f"{column.path}{day[:6]}/t{day}_{article.id}.{ext}"
 
-    def pages(self, column: Column) -> list[ListPage]:
+    def pages(self, column: Column) -> list[PortalListPage]:
         ext = column.options.get("ext", "html")
         chunks = _chunks(column)
         return [
-            ListPage(
+            PortalListPage(
                 path=f"{column.path}index.{ext}" if n == 0 else f"{column.path}index_{n}.{ext}",
                 number=n,
                 count=len(chunks),
@@ -129,7 +133,7 @@ class TrsFamily:
     def item_href(self, column: Column, article: Article) -> str:
         return article.href or "./" + article.path.removeprefix(column.path)
 
-    def list_block(self, column: Column, page: ListPage) -> str:
+    def list_block(self, column: Column, page: PortalListPage) -> str:
         # Some templates pass the numbers literally, some through the variables; both are real.
         ext = column.options.get("ext", "html")
         if column.options.get("pager") == "literal":
@@ -168,11 +172,11 @@ class PagedFamily:
             if article.href is None:
                 article.path = column.path + pattern.format(id=article.id)
 
-    def pages(self, column: Column) -> list[ListPage]:
+    def pages(self, column: Column) -> list[PortalListPage]:
         list_file = self._list_file(column)
         chunks = _chunks(column)
         return [
-            ListPage(
+            PortalListPage(
                 path=f"{column.path}{list_file}" if n == 0 else f"{column.path}{list_file}?page={n + 1}",
                 number=n,
                 count=len(chunks),
@@ -188,7 +192,7 @@ class PagedFamily:
     def item_href(self, column: Column, article: Article) -> str:
         return article.href or article.path.removeprefix(column.path)
 
-    def list_block(self, column: Column, page: ListPage) -> str:
+    def list_block(self, column: Column, page: PortalListPage) -> str:
         list_file = self._list_file(column)
         current, last = page.number + 1, page.count
 
@@ -221,7 +225,7 @@ class JsRenderFamily(PagedFamily):
 
     name = "jsrender"
 
-    def list_block(self, column: Column, page: ListPage) -> str:
+    def list_block(self, column: Column, page: PortalListPage) -> str:
         import base64
 
         list_file = self._list_file(column)
@@ -282,7 +286,7 @@ class HanwebFamily:
     ``<script type="text/xml"><datastore>``, later groups only from ``dataproxy.jsp`` by POST.
 
     Column options: ``code`` (columnid), ``unitid``, ``webid``, ``webname``, ``per_page``,
-    ``group_size`` (records per request = per_page * group_size), ``defects`` (ListPage.number of a
+    ``group_size`` (records per request = per_page * group_size), ``defects`` (PortalListPage.number of a
     dataproxy call, 1-based -> "invalid_xml" | "xxe").
     """
 
@@ -313,19 +317,19 @@ class HanwebFamily:
             ("permissiontype", "0"),
         )
 
-    def pages(self, column: Column) -> list[ListPage]:
+    def pages(self, column: Column) -> list[PortalListPage]:
         group = self._group(column)
         per_page = int(column.options.get("per_page", 15))
         items = column.articles
         groups = [items[i : i + group] for i in range(group, len(items), group)]
         count = 1 + len(groups)
         defects = column.options.get("defects", {})
-        out = [ListPage(f"{column.path}index.html", 0, count, items[:group], aliases=(column.path,))]
+        out = [PortalListPage(f"{column.path}index.html", 0, count, items[:group], aliases=(column.path,))]
         for number, chunk in enumerate(groups, start=1):
             start = group * number + 1
             target = f"{HANWEB_PROXY}?startrecord={start}&endrecord={start + group - 1}&perpage={per_page}"
             out.append(
-                ListPage(
+                PortalListPage(
                     target,
                     number,
                     count,
@@ -344,7 +348,7 @@ class HanwebFamily:
     def item_href(self, column: Column, article: Article) -> str:
         return article.href or article.path
 
-    def list_block(self, column: Column, page: ListPage) -> str:
+    def list_block(self, column: Column, page: PortalListPage) -> str:
         o = column.options
         unitid = o["unitid"]
         total = len(column.articles)
@@ -445,7 +449,7 @@ class TrsApiFamily:
     """TRS lists rendered statically for the first ``page_size`` items only; the rest come from
     ``POST /fjdzapp/search`` (form: channelid, sortfield, classsql=chnlid=N, …, page, prepage) as JSON.
 
-    Column options: ``chnlid``, ``page_size`` (10), ``ext`` ("htm"), ``defects`` (ListPage.number of
+    Column options: ``chnlid``, ``page_size`` (10), ``ext`` ("htm"), ``defects`` (PortalListPage.number of
     an API page -> "invalid_json"; that call has ``page=number+1``).
     """
 
@@ -470,16 +474,16 @@ class TrsApiFamily:
             ("prepage", str(prepage or self._size(column))),
         )
 
-    def pages(self, column: Column) -> list[ListPage]:
+    def pages(self, column: Column) -> list[PortalListPage]:
         size = self._size(column)
         ext = column.options.get("ext", "htm")
         items = column.articles
         count = max(1, math.ceil(len(items) / size))
         defects = column.options.get("defects", {})
-        out = [ListPage(f"{column.path}index.{ext}", 0, count, items[:size], aliases=(column.path,))]
+        out = [PortalListPage(f"{column.path}index.{ext}", 0, count, items[:size], aliases=(column.path,))]
         for number in range(1, count):
             out.append(
-                ListPage(
+                PortalListPage(
                     TRS_API_PATH,
                     number,
                     count,
@@ -498,7 +502,7 @@ class TrsApiFamily:
     def item_href(self, column: Column, article: Article) -> str:
         return article.href or "./" + article.path.removeprefix(column.path)
 
-    def list_block(self, column: Column, page: ListPage) -> str:
+    def list_block(self, column: Column, page: PortalListPage) -> str:
         config = "\n".join(
             [
                 "var listConfig = {",
@@ -574,13 +578,13 @@ class GkmlptFamily:
     def _size(self, column: Column) -> int:
         return int(column.options.get("page_size", 10))
 
-    def pages(self, column: Column) -> list[ListPage]:
+    def pages(self, column: Column) -> list[PortalListPage]:
         size = self._size(column)
         items = column.articles
         count = max(1, math.ceil(len(items) / size))
         code, sid = column.options["code"], column.options["sid"]
         return [
-            ListPage(
+            PortalListPage(
                 f"/gkmlpt/api/all/{code}?page={n + 1}&sid={sid}",
                 n,
                 count,
@@ -596,7 +600,7 @@ class GkmlptFamily:
     def item_href(self, column: Column, article: Article) -> str:
         return article.href or f"{article.path}#{column.options['code']}"
 
-    def list_block(self, column: Column, page: ListPage) -> str:
+    def list_block(self, column: Column, page: PortalListPage) -> str:
         raise ValueError("gkmlpt columns have no static list pages")
 
     def answer(self, column: Column, page: int, base_url: str, publisher: str) -> str:

@@ -26,13 +26,13 @@ from .families import (
     TRS_API_SCRIPT,
     GkmlptFamily,
     HanwebFamily,
-    ListPage,
+    PortalListPage,
     TrsApiFamily,
 )
+from .model import OFFSITE_LINKS, Article, Column, PortalAttachment, Site, Trap
 from .obstacles import block_answer
 from .render import PageChrome, render_article_page, render_report_page
 from .seeds import seed_text, seed_truth
-from .sites import OFFSITE_LINKS, Article, Attachment, Column, Site, Trap
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,7 @@ def _text(status: int, text: str, content_type: str = "text/plain") -> Resource:
 # --- dynamic lists --------------------------------------------------------------------------
 
 
-def _intersects(pages: list[ListPage], column: Column, first: int, last: int) -> str | None:
+def _intersects(pages: list[PortalListPage], column: Column, first: int, last: int) -> str | None:
     """The defect of any deliberately broken API page whose items overlap records first..last (1-based)."""
     offset = 0
     for page in pages:
@@ -303,7 +303,7 @@ def _api_routes(site: Site, base_url: str) -> dict[str, Resource]:
 # --- attachments ------------------------------------------------------------------------------
 
 
-def _attachment_routes(site: Site, article: Article, attachment: Attachment) -> dict[str, Resource]:
+def _attachment_routes(site: Site, article: Article, attachment: PortalAttachment) -> dict[str, Resource]:
     spec = article.spec
     assert spec is not None
     kind = attachment.kind
@@ -360,7 +360,7 @@ def _attachment_routes(site: Site, article: Article, attachment: Attachment) -> 
     return routes
 
 
-def _expiring(make: Callable[[], bytes], attachment: Attachment) -> Resource:
+def _expiring(make: Callable[[], bytes], attachment: PortalAttachment) -> Resource:
     """A download link whose token works once: the first GET gets the file, every later one 403."""
     used = threading.Event()
     lock = threading.Lock()
@@ -548,7 +548,7 @@ def render_directory(site: Site) -> str:
     return _frame(site, f"部门信息公开_{site.name}", content, column_name="部门信息公开")
 
 
-def render_list(site: Site, column: Column, page: ListPage) -> str:
+def render_list(site: Site, column: Column, page: PortalListPage) -> str:
     family = FAMILIES[column.family]
     block = family.list_block(column, page)
     crumbs = f'<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="{site.section_path}">{site.section_name}</a> &gt; {html.escape(column.name)}</div>'
@@ -606,7 +606,7 @@ def _related(site: Site, column: Column, article: Article) -> str:
     return f'<div class="related">{"".join(near)}<h3>相关文章</h3>{_links(links, "related-list")}</div>'
 
 
-def _appendix(site: Site, article: Article, attachment: Attachment) -> tuple[str, str]:
+def _appendix(site: Site, article: Article, attachment: PortalAttachment) -> tuple[str, str]:
     """(body, appendix) of an attachment-only report's page."""
     esc = html.escape
     kind = attachment.kind

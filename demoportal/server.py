@@ -18,9 +18,11 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 
+from .articles import report_article
+from .builders import DEFAULT_YEARS, build_sites
 from .families import FAMILIES
+from .model import Article, Site
 from .pages import Resource, blocked_resource, make_request, not_found, site_routes
-from .sites import DEFAULT_YEARS, Article, Site, _report, build_sites
 
 TRUTH_PATH = "/__truth__.json"
 #: How often an idle server checks for shutdown; bounds how long stop() waits per server.
@@ -464,7 +466,7 @@ class TestPortal:
         main = next(c for c in model.columns if c.role == "reports")
         next_id = max(a.id for _, a in model.articles()) + 1
         rng = random.Random(f"added/{model.key}/{next_id}")
-        article = _report(next_id, rng, model.publisher, year, model.profile)
+        article = report_article(next_id, rng, model.publisher, year, model.profile)
         if published:
             article.published = published
             assert article.spec is not None
