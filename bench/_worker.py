@@ -18,7 +18,7 @@ from scrapy.spiders import CrawlSpider, Rule
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gsspider.crawl import make_settings
+from gsspider.runner import make_settings
 
 
 class BreadthFirstBaseline(CrawlSpider):

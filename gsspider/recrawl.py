@@ -1,4 +1,4 @@
-"""Re-crawls, seasons and resumes: fetch only what changed, lose nothing, survive interruption.
+"""Re-crawls and resumes: fetch only what changed, lose nothing, survive interruption.
 
 :class:`RecrawlMiddleware` (downloader) works from what the database holds for a URL:
 
@@ -17,10 +17,7 @@
   :func:`gsspider.storage.store_report`) *and* its hash is the page's: a crawl killed between the
   page and the report fetches it again.
 
-:class:`SeasonMiddleware` (spider) narrows a crawl to a report season (``GSSPIDER_SEASON_YEAR``) or
-to what was published since a date (``GSSPIDER_SINCE``): it drops report requests whose list title
-names another year (or whose list date is outside the season) and stops following a list's further
-pages (role ``list`` or ``api``) once the page's last dated report entry is older than the season.
+Seasons (``--year``, ``--since``) are :mod:`gsspider.season`.
 """
 
 from __future__ import annotations
@@ -28,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy import signals
@@ -37,13 +34,11 @@ from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 from sqlite_utils import Database
 
+from gsspider import settings as defaults
 from gsspider import storage
-from gsspider.items import ReportItem
 from gsspider.middlewares import Skipped
 from gsspider.middlewares import header as _header
 from gsspider.scope import book_of
-from parsers.dates import parse_date
-from parsers.identity import year_in_title
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +79,10 @@ class RecrawlMiddleware:
         self.stats = crawler.stats
         s = crawler.settings
         self.path = path
-        self.freshness_days = s.getfloat("GSSPIDER_FRESHNESS_DAYS", 30.0)
-        self.conditional = s.getbool("GSSPIDER_CONDITIONAL_REQUESTS", True)
-        self.resume = s.getbool("GSSPIDER_RESUME", False)
-        self.body_max = s.getint("GSSPIDER_STORE_BODY_MAX", storage.BODY_MAX)
+        self.freshness_days = s.getfloat("GSSPIDER_FRESHNESS_DAYS", defaults.GSSPIDER_FRESHNESS_DAYS)
+        self.conditional = s.getbool("GSSPIDER_CONDITIONAL_REQUESTS", defaults.GSSPIDER_CONDITIONAL_REQUESTS)
+        self.resume = s.getbool("GSSPIDER_RESUME", defaults.GSSPIDER_RESUME)
+        self.body_max = s.getint("GSSPIDER_STORE_BODY_MAX", defaults.GSSPIDER_STORE_BODY_MAX)
         self.db: Database | None = None
         self.crawl_id: int | None = None
         self.spider = None
@@ -97,9 +92,9 @@ class RecrawlMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        if not s.getbool("GSSPIDER_SQLITE_ENABLED", True):
+        if not s.getbool("GSSPIDER_SQLITE_ENABLED", defaults.GSSPIDER_SQLITE_ENABLED):
             raise NotConfigured("GSSPIDER_SQLITE_ENABLED is off: nothing stored to re-crawl against")
-        mw = cls(crawler, s.get("GSSPIDER_DB", "data/gsspider.db"))
+        mw = cls(crawler, s.get("GSSPIDER_DB", defaults.GSSPIDER_DB))
         crawler.signals.connect(mw.spider_opened, signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signals.spider_closed)
         return mw
@@ -337,106 +332,3 @@ class RecrawlMiddleware:
         cls = responsetypes.from_args(headers=headers, url=url, body=body)
         self.stats.inc_value("gsspider/recrawl/from_store")
         return cls(url=url, status=200, headers=headers, body=body, request=request)
-
-
-# --- seasons ---------------------------------------------------------------------------------
-
-
-def as_date(value: Any) -> date | None:
-    """A date from a ``date``/``datetime`` or from text in any form :func:`parsers.dates.parse_date`
-    reads (``2025-03-05 09:30``, ``２０２５年３月５日``, ``二〇二五年三月五日``); None otherwise."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    iso = parse_date(str(value)) if value else None
-    return date.fromisoformat(iso) if iso else None
-
-
-class Season:
-    """What a season crawl keeps: reports on ``year`` (published from December of that year on),
-    or anything published on or after ``since``."""
-
-    def __init__(self, year: int | None = None, since: date | None = None):
-        self.year = year
-        self.since = since
-        floors = [d for d in (since, date(year, 12, 1) if year else None) if d is not None]
-        #: entries dated before this cannot be in the season (lists are newest first)
-        self.floor = max(floors) if floors else None
-
-    def keeps_entry(self, title: str | None, listed: date | None) -> bool:
-        named = year_in_title(title)
-        if self.year is not None and named is not None and named != self.year:
-            return False
-        return not (listed is not None and self.floor is not None and listed < self.floor)
-
-    def keeps_report_year(self, year: int | None) -> bool:
-        return self.year is None or year == self.year
-
-
-class SeasonMiddleware:
-    def __init__(self, season: Season, stats):
-        self.season = season
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
-        year = s.getint("GSSPIDER_SEASON_YEAR", 0) or None
-        since_text = (s.get("GSSPIDER_SINCE") or "").strip()
-        since = as_date(since_text) if since_text else None
-        if since_text and since is None:
-            logger.error("GSSPIDER_SINCE=%r is not a date (YYYY-MM-DD): ignored", since_text)
-        if year is None and since is None:
-            raise NotConfigured  # no season: off, silently (with a message Scrapy would warn on every crawl)
-        return cls(Season(year, since), crawler.stats)
-
-    def _keeps_item(self, response: Response, item: ReportItem) -> bool:
-        report = item.report
-        if self.season.keeps_report_year(report.report_year):
-            return True
-        if report.is_report or report.report_year is not None:
-            return False
-        # Listed but unreadable (a scan, a broken file, DOC/WPS): stored with is_report = 0 and no
-        # year of its own, so the list title (carried on to attachments) decides.
-        named = year_in_title(response.meta.get("list_title"))
-        return named is None or named == self.season.year
-
-    def _filter(self, response: Response, outputs: list[Any]) -> list[Any]:
-        season = self.season
-        kept: list[Any] = []
-        dates: list[date] = []
-        paging: list[Request] = []
-        for out in outputs:
-            if isinstance(out, Request):
-                role = out.meta.get("role")
-                if role in REPORT_ROLES:
-                    listed = as_date(out.meta.get("list_date"))
-                    if listed is not None:
-                        dates.append(listed)
-                    if not season.keeps_entry(out.meta.get("list_title"), listed):
-                        self.stats.inc_value("gsspider/season/reports_skipped")
-                        continue
-                elif role in PAGING_ROLES and response.meta.get("role") in LIST_ROLES:
-                    paging.append(out)
-                    continue
-            elif isinstance(out, ReportItem) and not self._keeps_item(response, out):
-                self.stats.inc_value("gsspider/season/reports_other_year")
-                continue
-            kept.append(out)
-        # Lists are newest first: once the last dated entry is older than the season, so is every
-        # later page.
-        if paging and dates and season.floor is not None and dates[-1] < season.floor:
-            self.stats.inc_value("gsspider/season/lists_stopped")
-            self.stats.inc_value("gsspider/season/pages_skipped", len(paging))
-        else:
-            kept += paging
-        return kept
-
-    def process_spider_output(self, response, result, spider=None):
-        yield from self._filter(response, list(result))
-
-    async def process_spider_output_async(self, response, result, spider=None):
-        outputs = [out async for out in result]
-        for out in self._filter(response, outputs):
-            yield out

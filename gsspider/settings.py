@@ -38,7 +38,7 @@ DOWNLOADER_MIDDLEWARES = {
     "gsspider.recrawl.RecrawlMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
-    "gsspider.recrawl.SeasonMiddleware": 550,  # --year / --since (off unless set)
+    "gsspider.season.SeasonMiddleware": 550,  # --year / --since (off unless set)
     # Outermost of the project's: a callback's exception becomes a crawl_errors row.
     "gsspider.middlewares.CallbackErrorMiddleware": 40,
 }

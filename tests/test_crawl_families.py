@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from demoportal import ALL_FAMILIES, TestPortal
-from gsspider.crawl import format_summary, summary
+from gsspider.summary import format_summary, summary
 from tests.test_crawl_e2e import crawl, rows
 
 

@@ -165,7 +165,7 @@ def test_list_rows_and_season_read_dates_as_the_parser_does(text, expected):
     from parsel import Selector
 
     from gsspider.listreaders.base import generic_items
-    from gsspider.recrawl import Season, as_date
+    from gsspider.season import Season, as_date
 
     html = (
         f'<ul><li><a href="/art/1.html">XX县2024年政府信息公开工作年度报告</a><span>{text}</span></li></ul>'
@@ -193,7 +193,7 @@ def test_list_rows_and_season_read_dates_as_the_parser_does(text, expected):
     ],
 )
 def test_one_year_reading_for_report_and_list_titles(title, year):
-    from gsspider.recrawl import Season
+    from gsspider.season import Season
     from parsers.identity import find_year, year_in_title
 
     assert year_in_title(title) == year

@@ -16,9 +16,9 @@ import pytest
 
 from demoportal import TestPortal
 from gsspider import storage
-from gsspider.crawl import summary, year_coverage
-from gsspider.recrawl import Season, as_date
+from gsspider.season import Season, as_date
 from gsspider.sites import SiteEntry, check_registry, load_registry, save_registry
+from gsspider.summary import summary, year_coverage
 from parsers.identity import year_in_title
 from tests.test_crawl_e2e import ROOT, local_settings, rows, run
 
@@ -191,7 +191,7 @@ def test_added_and_edited_reports_are_found_and_versioned(tmp_path):
                 [
                     sys.executable,
                     "-c",
-                    f"from gsspider.crawl import summary, format_summary; print(format_summary(summary({str(db)!r})))",
+                    f"from gsspider.summary import summary, format_summary; print(format_summary(summary({str(db)!r})))",
                 ],
                 cwd=ROOT,
                 capture_output=True,

@@ -18,8 +18,9 @@ from scrapy.utils.test import get_crawler
 from demoportal.render import random_spec, render_report_page
 from gsspider import commands, storage
 from gsspider.items import ReportItem
-from gsspider.recrawl import Fresh, RecrawlMiddleware, Season, SeasonMiddleware, Unchanged
+from gsspider.recrawl import Fresh, RecrawlMiddleware, Unchanged
 from gsspider.scope import SiteBook
+from gsspider.season import Season, SeasonMiddleware
 from gsspider.sites import SiteEntry
 from parsers import parse_report
 
@@ -246,13 +247,13 @@ def resume_settings(tmp_path, monkeypatch, *argv: str) -> dict:
         seen.update(urls=urls, settings=dict(settings))
         return {"finish_reason": "finished"}
 
-    import gsspider.crawl
+    import gsspider.runner
 
-    monkeypatch.setattr(gsspider.crawl, "run_crawl", fake_run_crawl)
+    monkeypatch.setattr(gsspider.runner, "run_crawl", fake_run_crawl)
     parser = argparse.ArgumentParser()
     commands.register(parser.add_subparsers())
     args = parser.parse_args(["crawl", "--resume", "--db", str(db), "-q", *argv])
-    assert commands.cmd_crawl(args) == 0
+    assert args.func(args) == 0
     assert seen["urls"] == [SITE]
     return seen["settings"]
 
