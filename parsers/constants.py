@@ -161,3 +161,8 @@ UNREADABLE_FLAGS = (
     FLAG_UNSUPPORTED_DOCUMENT,
     FLAG_IMAGE_ONLY,
 )
+#: Tables read from text whose cells were glued together ("21710000218"); see parsers.glued.
+FLAG_GLUED_CELLS = "glued_cells"
+#: Glued digits that no row label precedes (PDF layout order): table 3 is left unread.
+FLAG_GLUED_UNORDERED = "glued_rows_unordered"
+FLAG_TABLE2_ROW_AMBIGUOUS = "table2_row_ambiguous"

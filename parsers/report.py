@@ -310,6 +310,17 @@ def _fill(report: Report, lines: list[Line], body_text: str, metadata: Metadata,
     t2 = read_table2(lines, regions.table2)
     t3 = read_table3(lines, regions.table3)
     t4 = read_table4(lines, regions.table4)
+    # Row labels running straight into digits ("…申请数量21710000218"): the cells were glued
+    # together, and the line readers would take such digits for a few large cells.
+    from .glued import read_glued
+
+    glued = read_glued(norm_text, normalized=True)
+    if glued is not None:
+        t3 = glued.table3
+        t2 = glued.table2 if glued.table2.found else t2
+        t4 = glued.table4 if glued.table4.found else t4
+        if form != "html":
+            report.source_form = form = "glued"
     key_text = document_key_form(norm_text[:30000])
     pre2019 = not t3.found and any(m in key_text for m in _PRE2019_MARKERS)
 
@@ -364,6 +375,10 @@ def _fill(report: Report, lines: list[Line], body_text: str, metadata: Metadata,
         report.flag(FLAG_TABLE4_MISSING, f"table 4 (复议诉讼) {why}", "table4")
 
     report.checks = table3_checks(report.table3, t3.three_other_rows) + table4_checks(report.table4)
+    if glued is not None:
+        from .glued import merge_failed_checks
+
+        report.checks = merge_failed_checks(report.checks, glued.failed)
     failed = [c for c in report.checks if c.passed is False]
     if failed:
         names = sorted({f"{c.name}:{c.scope}" for c in failed})

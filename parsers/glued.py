@@ -1,0 +1,830 @@
+"""Tables 2-4 from text whose table cells were glued together.
+
+``textContent``, copy and paste from a browser and some PDF extractors join a table's cells with
+nothing between them; a whole report can arrive as one line::
+
+    一、本年新收政府信息公开申请数量21710000218二、上年结转政府信息公开申请数量0000000三、本年度办理结果（一）予以公开…
+
+The text is cut into tokens (digit runs, spaces, text). A table-3 row is a text token naming the
+row (the keywords of :mod:`parsers.labels`, so labels broken by stray spaces still match) and the
+digits right after it; a sub-row's numbering glued onto the previous row's digits
+(``…00000002.其他法律…``) is taken off again. Each row's digits are cut into seven cells by
+:mod:`parsers.glued_split` (every cut that keeps the row's own identity), the rows' candidates are
+then narrowed by the identities between rows (:mod:`parsers.glued_solve`: each column's balance,
+result rows summing to (七)总计). A cell is given a value only where every surviving reading
+agrees on it; anything else stays None and is flagged. Nothing is chosen by preference.
+
+Where the document's own numbers break an identity under every possible cut, that identity is
+recorded as a failed check (it fails whatever the cells are), it is not used to cut, and a row
+whose reading rests on its own identity alone is then no longer trusted unless the identities
+between rows confirm it (see :func:`_confirm`): in a table that does not add up, a cut that
+happens to add up proves little.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .constants import (
+    CHECK_TABLE3_BALANCE,
+    CHECK_TABLE3_COLUMN_SUM,
+    CHECK_TABLE3_RESULT_SUM,
+    CHECK_TABLE4_GROUP_SUM,
+    FLAG_BLANK_CELLS,
+    FLAG_GLUED_CELLS,
+    FLAG_GLUED_UNORDERED,
+    FLAG_MERGED_DIGITS_SPLIT,
+    FLAG_TABLE2_ROW_AMBIGUOUS,
+    FLAG_TABLE3_INCOMPLETE,
+    FLAG_TABLE3_ROW_AMBIGUOUS,
+    FLAG_TABLE3_ROW_DUPLICATE,
+    FLAG_TABLE3_ROW_INCOMPLETE,
+    FLAG_TABLE4_AMBIGUOUS,
+    FLAG_TABLE4_INCOMPLETE,
+    TABLE2_COLUMNS,
+    TABLE2_ITEMS,
+    TABLE3_COLUMNS,
+    TABLE3_DENIED,
+    TABLE3_NOT_PROCESSED,
+    TABLE3_OTHER_2021,
+    TABLE3_ROWS_SINGLE_OTHER,
+    TABLE3_ROWS_THREE_OTHER,
+    TABLE3_UNABLE,
+    TABLE4_GROUPS,
+    TABLE4_KEYS,
+    TEMPLATE_2019,
+    TEMPLATE_2021,
+)
+from .glued_solve import Identity, solve
+from .glued_split import BLANK, Block, Run, count_cuts, free_blocks, readings, summed_blocks
+from .labels import TABLE2_ROW_LABELS, TABLE3_ROW_KEYWORDS
+from .records import Cell, Check, Fact, Flag
+from .stream import Line
+from .tables import Table2Result, Table3Result, Table4Result, detect_table2_template
+from .text import key_form, normalize_text
+
+N3 = len(TABLE3_COLUMNS)
+N4 = len(TABLE4_KEYS)
+#: A row that breaks its own identity whatever the cut is still read from the identities between
+#: rows, if its digits cut into at most this many readings at all.
+MAX_FREE_READINGS = 64
+
+NUM, SPACE, TEXT, MARK = "num", "space", "text", "mark"
+_PIECE_RE = re.compile(r"(\d+)|(\s+)|([—―─\-/]+)|([^\d\s—―─\-/]+)")
+_DASHES = "—―─-"
+#: What ends a sub-row's numbering ("2." "2、" "2)"): the digit before it is no cell.
+_NUMBERING_ENDS = (".", "、", ")", ",")
+#: Readings of one row's blank marks tried at most ("——" is one blank cell or two).
+MAX_MARK_VARIANTS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # NUM | SPACE | TEXT | MARK (explicit blank marks: —, /, 无)
+    text: str
+    key: str = ""  # key form of a TEXT token
+    #: MARK: how many blank cells the marks can stand for ("——" is one blank or two).
+    cells: tuple[int, ...] = ()
+
+
+def _mark_cells(mark: str) -> tuple[int, ...]:
+    """Blank cells a run of marks can be: a slash is one, a run of k dashes k/2 (rounded up) to k."""
+    lo = hi = 0
+    for m in re.finditer(f"[{_DASHES}]+|[^{_DASHES}]", mark):
+        k = len(m.group())
+        if m.group()[0] in _DASHES:
+            lo, hi = lo + (k + 1) // 2, hi + k
+        else:
+            lo, hi = lo + 1, hi + 1
+    return tuple(range(lo, hi + 1))
+
+
+def tokenize(text: str, *, normalized: bool = False) -> list[Token]:
+    """Digit runs, spaces, blank marks and text, in order; normalised (half-width, Simplified).
+
+    Spaces and marks between two pieces of text belong to the text ("社会公益 组织", "本年增/减"):
+    label matching ignores them, and only digits are kept apart by a space.
+    """
+    pieces: list[tuple[str, str]] = []
+    for m in _PIECE_RE.finditer(text if normalized else normalize_text(text)):
+        num, space, mark, word = m.groups()
+        if num:
+            pieces.append((NUM, num))
+        elif space:
+            pieces.append((SPACE, space))
+        elif mark:
+            pieces.append((MARK, mark))
+        else:
+            pieces.append((MARK if word in ("无", "空") else TEXT, word))
+    out: list[Token] = []
+    i = 0
+    while i < len(pieces):
+        kind, piece = pieces[i]
+        if kind == TEXT:
+            j = i + 1
+            parts = [piece]
+            while j + 1 < len(pieces) and pieces[j][0] in (SPACE, MARK) and pieces[j + 1][0] == TEXT:
+                if pieces[j][0] == MARK and (pieces[j - 1][0] != TEXT or "\n" in pieces[j][1]):
+                    break
+                parts += [pieces[j][1], pieces[j + 1][1]]
+                j += 2
+            word = "".join(parts)
+            out.append(Token(TEXT, word, key_form(word)))
+            i = j
+            continue
+        out.append(Token(kind, piece, cells=_mark_cells(piece) if kind == MARK else ()))
+        i += 1
+    return out
+
+
+# --- table 3 rows in the token stream ------------------------------------------------------------
+
+#: Sub-rows and the number printed before their label (1.属于国家秘密 …).
+_SUB_ROW_NUMBER = {
+    row: str(i + 1)
+    for group in (TABLE3_DENIED, TABLE3_UNABLE, TABLE3_NOT_PROCESSED, TABLE3_OTHER_2021)
+    for i, row in enumerate(group)
+}
+_RESULT_ROWS = frozenset((*TABLE3_ROWS_THREE_OTHER[2:-2], "other"))
+_TOTAL = "total_processed"
+_PLAIN_TOTAL = "?total"  # "总计" alone: (七)总计 after result rows, a column header before them
+_PLAIN_OTHER = "?other"  # "其他" alone: 3.其他 after 2.逾期未缴费, a column header elsewhere
+
+
+@lru_cache(maxsize=4096)
+def _row_hits(key: str) -> tuple[tuple[int, str], ...]:
+    """(position, row key) of every table-3 row label named in a text token's key form.
+
+    One label can hold several keywords of its row ("信访举报投诉类申请"); they count once. Where
+    keywords of two rows overlap, the row listed first in ``TABLE3_ROW_KEYWORDS`` wins, as in
+    :func:`parsers.labels.match_table3_row`.
+    """
+    spans: list[tuple[int, int, str]] = []
+    for row, words in TABLE3_ROW_KEYWORDS:
+        for word in words:
+            start = key.find(word)
+            while start >= 0:
+                end = start + len(word)
+                if not any(s < end and start < e for s, e, _ in spans):
+                    spans.append((start, end, row))
+                start = key.find(word, end)
+    for m in re.finditer("七总计|总计", key):
+        if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+            spans.append((m.start(), m.end(), _TOTAL if m.group().startswith("七") else _PLAIN_TOTAL))
+    if key == "其他":
+        spans.append((0, 2, _PLAIN_OTHER))
+    spans.sort()
+    hits: list[tuple[int, str]] = []
+    for start, _end, row in spans:
+        if not hits or hits[-1][1] != row:
+            hits.append((start, row))
+    return tuple(hits)
+
+
+@dataclass
+class GluedRow:
+    key: str
+    runs: tuple[Run, ...]  # readings of the printed digits and marks (see _run_variants)
+    token: int  # index of the label's token
+    raw: str = ""  # the run as printed
+    overflows: bool = False  # more digits than one row: a row's worth, then more
+
+
+Item = str | tuple[int, ...]  # a digit group, or the blank-cell counts a mark can stand for
+
+
+def _run_after(tokens: Sequence[Token], i: int) -> tuple[list[Item], int]:
+    """Digit groups and marks from token ``i`` on, and the index of the token ending them."""
+    items: list[Item] = []
+    while i < len(tokens) and tokens[i].kind != TEXT:
+        tok = tokens[i]
+        if tok.kind == NUM:
+            items.append(tok.text)
+        elif tok.kind == MARK:
+            items.append(tok.cells)
+        i += 1
+    return items, i
+
+
+def _run_variants(items: Sequence[Item]) -> tuple[Run, ...] | None:
+    """Every reading of the marks as blank cells (None: too many to try)."""
+    variants: list[tuple[str, ...]] = [()]
+    for item in items:
+        if isinstance(item, str):
+            variants = [(*v, item) for v in variants]
+        else:
+            variants = [(*v, *(BLANK,) * n) for v in variants for n in item]
+        if len(variants) > MAX_MARK_VARIANTS:
+            return None
+    return tuple(Run(v) for v in variants)
+
+
+def find_table3_rows(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[GluedRow], bool]:
+    """The table-3 rows between tokens ``start`` and ``stop`` in printed order, and whether
+    digits stand where no row label precedes them (the text is not in label-then-digits order,
+    as PDF layout text often is: then no digit can be given to a row with any confidence)."""
+    marks: list[tuple[int, str]] = []
+    for i in range(start, stop):
+        tok = tokens[i]
+        if tok.kind == TEXT:
+            marks.extend((i, row) for _pos, row in _row_hits(tok.key))
+    rows: list[GluedRow] = []
+    consumed: set[int] = set()
+    seen_result = False
+    for n, (i, row) in enumerate(marks):
+        if row == _PLAIN_TOTAL:
+            if not seen_result:
+                continue
+            row = _TOTAL
+        if row == _PLAIN_OTHER:
+            previous = [r.key for r in rows if r.key != "other"]
+            if not previous or previous[-1] != "other_no_fee":
+                continue
+            row = "other_misc"
+        seen_result = seen_result or row in _RESULT_ROWS
+        if n + 1 < len(marks) and marks[n + 1][0] == i:
+            rows.append(GluedRow(row, (), i))  # another label follows in the same token: no digits
+            continue
+        items, end = _run_after(tokens, i + 1)
+        consumed.update(range(i + 1, end))
+        raw = "".join(tokens[k].text for k in range(i + 1, end)).strip()
+        runs = _numbering_variants(items, tokens, end, stop)
+        rows.append(GluedRow(row, runs, i, raw, _overflows(runs)))
+    disorder = any(r.overflows for r in rows) or _orphans(
+        tokens, marks[0][0] if marks else stop, stop, consumed
+    )
+    return rows, disorder
+
+
+def _overflows(runs: Sequence[Run]) -> bool:
+    """A row's worth of cells, then more digits: the rest belongs to some other row."""
+    if not runs or any(count_cuts(r, N3) for r in runs):
+        return False
+    return any(count_cuts(Run(r.groups[:k]), N3) for r in runs for k in range(1, len(r.groups)))
+
+
+def _orphans(tokens: Sequence[Token], start: int, stop: int, consumed: set[int]) -> bool:
+    """Digits that no row label precedes, enough for a row (a page number "-3-" is not)."""
+    i = start
+    while i < stop:
+        if tokens[i].kind == TEXT or i in consumed:
+            i += 1
+            continue
+        items, end = _run_after(tokens, i)
+        nxt = tokens[end].text if end < len(tokens) else ""
+        if items and isinstance(items[-1], str) and nxt.startswith(_NUMBERING_ENDS):
+            items = [*items[:-1], items[-1][:-1]] if len(items[-1]) > 1 else items[:-1]
+        runs = _run_variants([it for it in items if it != ""]) or ()
+        if any(count_cuts(r, N3) for r in runs):
+            return True
+        i = max(end, i + 1)
+    return False
+
+
+def _numbering_variants(items: list[Item], tokens: Sequence[Token], end: int, stop: int) -> tuple[Run, ...]:
+    """The row's readings, without the next sub-row's number where it was glued onto the digits.
+
+    An empty tuple is a row with nothing printed; None from the marks (too many readings) is
+    given as an empty run, which cuts no way.
+    """
+    if items and isinstance(items[-1], str) and end < stop:
+        nxt = tokens[end]
+        following = [row for _pos, row in _row_hits(nxt.key)]
+        number = _SUB_ROW_NUMBER.get(following[0]) if following else None
+        last = items[-1]
+        if nxt.text.startswith(_NUMBERING_ENDS):
+            # "…00000002.其他法律…": the digit before the stop is the number, whatever it reads.
+            items = [*items[:-1], last[:-1]] if len(last) > 1 else items[:-1]
+        elif number and last.endswith(number) and len(last) > len(number):
+            # "…00000002其他法律…": a cell or the next row's number; the identities decide.
+            cut = _run_variants([*items[:-1], last[: -len(number)]]) or ()
+            whole = _run_variants(items) or ()
+            return (*cut, *whole) if cut and whole else (Run(()),)
+    if not items:
+        return ()
+    return _run_variants(items) or (Run(()),)
+
+
+def _table3_span(tokens: Sequence[Token]) -> tuple[int, int] | None:
+    """Token indexes where table 3 starts (its first row label) and ends (table 4's heading)."""
+    first = None
+    for i, tok in enumerate(tokens):
+        if tok.kind != TEXT:
+            continue
+        rows = [row for _p, row in _row_hits(tok.key)]
+        if "new_received" in rows or "申请人情况" in tok.key:
+            items, _ = _run_after(tokens, i + 1)
+            if first is None:
+                first = i
+            # A sentence "本年新收政府信息公开申请18件" is no table row; a row has 7 cells.
+            if any(count_cuts(r, N3) for r in _run_variants(items) or ()) or "申请人情况" in tok.key:
+                first = i
+                break
+    if first is None:
+        return None
+    stop = len(tokens)
+    past_forward = False
+    for i in range(first + 1, len(tokens)):
+        tok = tokens[i]
+        if tok.kind != TEXT:
+            continue
+        if "carried_forward" in (row for _p, row in _row_hits(tok.key)):
+            past_forward = True
+            continue
+        if past_forward or ("行政复议" in tok.key and "行政诉讼" in tok.key):
+            stop = i
+            break
+    return first, stop
+
+
+# --- the identities ---------------------------------------------------------------------------
+
+
+def _identities(order: Sequence[str], three: bool) -> list[Identity]:
+    results = [r for r in order if r in _RESULT_ROWS and (r != "other" or not three)]
+    out = []
+    for c, col in enumerate(TABLE3_COLUMNS):
+        balance = (("new_received", 1), ("carried_over", 1), (_TOTAL, -1), ("carried_forward", -1))
+        out.append(Identity(CHECK_TABLE3_BALANCE, col, c, balance))
+        out.append(Identity(CHECK_TABLE3_RESULT_SUM, col, c, (*((r, 1) for r in results), (_TOTAL, -1))))
+    return out
+
+
+@dataclass
+class _RowState:
+    key: str
+    raw: str
+    candidates: list[tuple[int | None, ...]] | None  # None: unknown (too many, or no digits fit)
+    cuts: int = 0  # ways the digits cut into seven cells, no identity asked
+    forced: bool = False  # the digits cut only one way at all
+    self_broken: bool = False  # no cut keeps the row's own identity
+    blank: bool = False  # no digits at all: every cell blank
+
+
+def _row_state(row: GluedRow) -> _RowState:
+    if not row.runs:
+        return _RowState(row.key, "", [(None,) * N3], cuts=1, forced=True, blank=True)
+    cuts = sum(count_cuts(run, N3) for run in row.runs)
+    if cuts == 0:
+        return _RowState(row.key, row.raw, None)
+    kept = _union(row.runs, summed_blocks(N3))
+    if kept is None:
+        return _RowState(row.key, row.raw, None, cuts)
+    if kept and cuts > 1:
+        return _RowState(row.key, row.raw, kept, cuts)
+    if cuts > MAX_FREE_READINGS:
+        return _RowState(row.key, row.raw, None, cuts, self_broken=True)
+    # One cut at all, or none that adds up: every cut, for the identities between rows to judge.
+    free = _union(row.runs, free_blocks(N3))
+    return _RowState(row.key, row.raw, free, cuts, forced=cuts == 1, self_broken=not kept)
+
+
+@dataclass
+class GluedTables:
+    table2: Table2Result
+    table3: Table3Result
+    table4: Table4Result
+    #: Checks the document fails whatever its glued cells are (so they hold although cells are null).
+    failed: list[Check] = field(default_factory=list)
+
+
+def read_table3(tokens: Sequence[Token], span: tuple[int, int]) -> tuple[Table3Result, list[Check], int]:
+    """Table 3 from the tokens of ``span``; also the checks known to fail, and the token ending it."""
+    table: dict[str, dict[str, int | None]] = {}
+    result = Table3Result(table=table)
+    found, disorder = find_table3_rows(tokens, *span)
+    end = span[1]
+    if not found:
+        return result, [], end
+    keys = {r.key for r in found}
+    three = any(k in keys for k in TABLE3_OTHER_2021)
+    result.three_other_rows = three
+    order = TABLE3_ROWS_THREE_OTHER if three else TABLE3_ROWS_SINGLE_OTHER
+    rows: dict[str, GluedRow] = {}
+    for row in found:
+        if row.key == "other" and three:
+            continue  # (六)其他处理 heads the three 2021 rows
+        if row.key in rows:
+            result.flags.append(
+                Flag(FLAG_TABLE3_ROW_DUPLICATE, f"row {row.key} appears twice; the first is kept", row.key)
+            )
+            continue
+        rows[row.key] = row
+    if len(rows) < 3:
+        return result, [], end
+    result.found = True
+    if disorder:
+        for key in order:
+            table[key] = dict.fromkeys(TABLE3_COLUMNS)
+        result.flags.append(
+            Flag(
+                FLAG_GLUED_UNORDERED,
+                "table 3: digits stand where no row label precedes them (text not in label-then-digits "
+                "order, e.g. PDF layout): no row's cells can be told; left null",
+                "table3",
+            )
+        )
+        return result, [], end
+    states = {key: _row_state(row) for key, row in rows.items() if key in order}
+    failed: list[Check] = []
+    for st in states.values():
+        if st.self_broken:
+            failed.append(
+                Check(
+                    CHECK_TABLE3_COLUMN_SUM,
+                    st.key,
+                    None,
+                    None,
+                    False,
+                    f"no cut of '{st.raw}' into {N3} cells has natural_person + five organisation columns == total",
+                )
+            )
+    values, ambiguous, dropped = _narrow(states, order, three)
+    failed.extend(dropped)
+    _fill_table3(result, order, rows, states, values, ambiguous)
+    return result, failed, end
+
+
+def _narrow(
+    states: dict[str, _RowState], order: Sequence[str], three: bool
+) -> tuple[dict[str, tuple[int | None, ...] | None], set[str], list[Check]]:
+    """Each row's reading (None where unknown), the rows left ambiguous, checks that must fail."""
+    known = {k: s.candidates for k, s in states.items() if s.candidates}
+    idents = [i for i in _identities(order, three) if all(r in known for r in i.rows)]
+    failed: list[Check] = []
+    solutions = solve(known, idents)
+    reliable = bool(solutions) and not any(s.self_broken for s in states.values())
+    if solutions == []:
+        # Some identity cannot hold: those that fail on their own fail whatever the cells are.
+        broken = [i for i in idents if solve(known, [i]) == []]
+        for ident in broken:
+            failed.append(
+                Check(ident.name, ident.scope, None, None, False, "fails for every cut of the glued digits")
+            )
+        idents = [i for i in idents if i not in broken]
+        solutions = solve(known, idents) if broken else []
+    values: dict[str, tuple[int | None, ...] | None] = dict.fromkeys(states)
+    ambiguous = {k for k, s in states.items() if s.candidates is None}
+    for key, cands in known.items():
+        seen = {sol[key] for sol in solutions} if solutions else set(cands)
+        if len(seen) == 1:
+            values[key] = next(iter(seen))
+        else:
+            # Cells every surviving reading agrees on are known; the others stay None.
+            values[key] = tuple(col[0] if len(set(col)) == 1 else None for col in zip(*seen, strict=True))
+            ambiguous.add(key)
+    if not reliable:
+        _confirm(states, values, ambiguous, idents)
+    return values, ambiguous, failed
+
+
+def _confirm(
+    states: dict[str, _RowState],
+    values: dict[str, tuple[int | None, ...] | None],
+    ambiguous: set[str],
+    idents: Sequence[Identity],
+) -> None:
+    """In a table that breaks an identity, keep a row's cut only where the digits force it or
+    the identities between rows confirm it: six of its seven cells sit in an identity that holds
+    with every cell in it read (the seventh then follows from the digits). Emptying a row can
+    leave others unconfirmed, so this runs until nothing changes."""
+    changed = True
+    while changed:
+        changed = False
+        full = {k: v for k, v in values.items() if v is not None and k not in ambiguous}
+        holding = [i for i in idents if all(r in full for r in i.rows) and i.holds(full)]
+        for key, value in values.items():
+            st = states[key]
+            if value is None or st.forced:
+                continue
+            if len({i.column for i in holding if key in i.rows}) < N3 - 1:
+                values[key] = None
+                ambiguous.add(key)
+                changed = True
+
+
+def _fill_table3(
+    result: Table3Result,
+    order: Sequence[str],
+    rows: dict[str, GluedRow],
+    states: dict[str, _RowState],
+    values: dict[str, tuple[int | None, ...] | None],
+    ambiguous: set[str],
+) -> None:
+    table = result.table
+    blanks: list[str] = []
+    for key in order:
+        row = table.setdefault(key, dict.fromkeys(TABLE3_COLUMNS))
+        st = states.get(key)
+        if st is None:
+            continue
+        value = values.get(key)
+        if st.blank:
+            blanks.extend(f"{key}.{c}" for c in TABLE3_COLUMNS)
+            for col in TABLE3_COLUMNS:
+                result.cells.append(Cell("table3", key, col, None, "", "blank"))
+            continue
+        if key in ambiguous or value is None:
+            if st.cuts == 0:
+                code, why = FLAG_TABLE3_ROW_INCOMPLETE, f"its digits '{st.raw}' do not make {N3} cells"
+            else:
+                code, why = FLAG_TABLE3_ROW_AMBIGUOUS, f"'{st.raw}' has several readings the identities allow"
+            result.flags.append(Flag(code, f"table 3 row {key}: {why}; left null where they differ", key))
+        if value is None:
+            continue
+        for col, val in zip(TABLE3_COLUMNS, value, strict=True):
+            row[col] = val
+            note = f"split from '{st.raw}'" if val is not None else None
+            if val is None and key not in ambiguous:
+                note = "blank"
+                blanks.append(f"{key}.{col}")
+            result.cells.append(Cell("table3", key, col, val, st.raw, note))
+        if key not in ambiguous and len(rows[key].runs) + len(rows[key].runs[0].groups) != 1 + N3:
+            result.flags.append(
+                Flag(FLAG_MERGED_DIGITS_SPLIT, f"table 3 row {key}: '{st.raw}' read as {list(value)}", key)
+            )
+    if result.three_other_rows:
+        other = table.setdefault("other", dict.fromkeys(TABLE3_COLUMNS))
+        for col in TABLE3_COLUMNS:
+            parts = [table.get(k, {}).get(col) for k in TABLE3_OTHER_2021]
+            other[col] = sum(p for p in parts if p is not None) if all(p is not None for p in parts) else None
+    if blanks:
+        result.flags.append(
+            Flag(
+                FLAG_BLANK_CELLS,
+                f"{len(blanks)} blank table-3 cells kept as null: {', '.join(blanks[:20])}",
+                "table3",
+            )
+        )
+    missing = [k for k in order if k not in states]
+    if missing:
+        result.flags.append(
+            Flag(FLAG_TABLE3_INCOMPLETE, f"table 3 rows not found: {', '.join(missing)}", "table3")
+        )
+
+
+# --- table 4 -------------------------------------------------------------------------------------
+
+_T4_HEADER_WORDS = ("结果维持", "结果纠正", "尚未审结", "复议后起诉")
+
+
+def _table4_runs(tokens: Sequence[Token], start: int) -> tuple[tuple[Run, ...], str] | None:
+    """Readings of the digits after table 4's header (found from token ``start`` on), and the
+    digits as printed; None where no header is followed by digits."""
+    header = False
+    for i in range(start, len(tokens)):
+        tok = tokens[i]
+        if tok.kind == TEXT:
+            if any(w in tok.key for w in _T4_HEADER_WORDS):
+                header = True
+            elif header:
+                return None  # header, then other text before any digit: no values printed
+            continue
+        if tok.kind in (NUM, MARK) and header:
+            items, end = _run_after(tokens, i)
+            raw = "".join(t.text for t in tokens[i:end]).strip()
+            return _run_variants(items) or (Run(()),), raw
+    return None
+
+
+def read_table4(tokens: Sequence[Token], start: int) -> tuple[Table4Result, list[Check]]:
+    """Table 4: its 15 cells from one run of digits, cut so that each group adds up."""
+    table: dict[str, int | None] = dict.fromkeys(TABLE4_KEYS)
+    result = Table4Result(table=table)
+    found_run = _table4_runs(tokens, start)
+    if found_run is None:
+        return result, []
+    runs, raw = found_run
+    result.found = True
+    failed: list[Check] = []
+    cuts = sum(count_cuts(run, N4) for run in runs)
+    if cuts == 0:
+        result.flags.append(
+            Flag(
+                FLAG_TABLE4_INCOMPLETE,
+                f"table 4's digits '{raw}' do not make {N4} cells; left unread",
+                "table4",
+            )
+        )
+        return result, []
+    blocks = summed_blocks(5, 3) if cuts > 1 else free_blocks(N4)
+    found = _union(runs, blocks)
+    if found == [] and cuts > 1:
+        # The groups that fail whatever the cut: those checks fail. The cells are then left
+        # null: with an identity gone, a cut that adds up elsewhere proves little.
+        free = Block(5, False)
+        for g, group in enumerate(TABLE4_GROUPS):
+            if _union(runs, [Block(5, True) if k == g else free for k in range(3)]) == []:
+                failed.append(
+                    Check(
+                        CHECK_TABLE4_GROUP_SUM,
+                        group,
+                        None,
+                        None,
+                        False,
+                        "fails for every cut of the glued digits",
+                    )
+                )
+    if not found:
+        why = (
+            "too many readings to tell apart" if found is None else "no reading in which every group adds up"
+        )
+        result.flags.append(Flag(FLAG_TABLE4_AMBIGUOUS, f"table 4: '{raw}': {why}; left null", "table4"))
+        return result, failed
+    agreed = [col[0] if len(set(col)) == 1 else None for col in zip(*found, strict=True)]
+    for key, val in zip(TABLE4_KEYS, agreed, strict=True):
+        table[key] = val
+        result.cells.append(Cell("table4", key, "value", val, raw, f"split from '{raw}'"))
+    if len(found) > 1:
+        unknown = [k for k, v in zip(TABLE4_KEYS, agreed, strict=True) if v is None]
+        result.flags.append(
+            Flag(
+                FLAG_TABLE4_AMBIGUOUS,
+                f"table 4: '{raw}' has {len(found)} readings in which every group adds up; "
+                f"left null where they differ: {', '.join(unknown)}",
+                "table4",
+            )
+        )
+    elif len(runs[0].groups) != N4:
+        result.flags.append(Flag(FLAG_MERGED_DIGITS_SPLIT, f"table 4: '{raw}' read as {agreed}", "table4"))
+    return result, failed
+
+
+def _union(runs: Sequence[Run], blocks: Sequence[Block]) -> list[tuple[int | None, ...]] | None:
+    """Every reading of any of ``runs`` (None: one of them has too many to know)."""
+    out: list[tuple[int | None, ...]] = []
+    for run in runs:
+        got = readings(run, blocks)
+        if got is None:
+            return None
+        out.extend(got)
+    return list(dict.fromkeys(out))
+
+
+# --- table 2 -------------------------------------------------------------------------------------
+
+_T2_SIGNS = {"增": 1, "+": 1, "增加": 1, "减": -1, "-": -1, "减少": -1}
+_T2_UNITS = ("万元", "亿元", "元")
+
+
+@lru_cache(maxsize=4096)
+def _table2_row_at_end(key: str) -> str | None:
+    """The table-2 row whose label ends a text token ("信息内容…现行有效件数规章" -> 规章)."""
+    for name in TABLE2_ROW_LABELS:  # longest first where one label ends another
+        if key.endswith(name):
+            return name
+    return None
+
+
+def read_table2(tokens: Sequence[Token], start: int, stop: int) -> Table2Result:
+    """Table 2's rows between tokens ``start`` and ``stop``: a cell is read where the digits
+    allow one cut only (table 2 promises no identity to cut by); other rows are flagged."""
+    result = Table2Result()
+    heads = [i for i in range(start, stop) if tokens[i].kind == TEXT and "第二十条" in tokens[i].key]
+    if not heads:
+        return result
+    lines = [Line([tokens[i].text]) for i in range(heads[0], stop) if tokens[i].kind == TEXT]
+    template = detect_table2_template(lines, (0, len(lines)))
+    result.template = template
+    i = heads[0]
+    while i < stop:
+        tok = tokens[i]
+        name = _table2_row_at_end(tok.key) if tok.kind == TEXT else None
+        i += 1
+        if name is None:
+            continue
+        result.found = True
+        pieces, i = _table2_pieces(tokens, i, stop)
+        _read_table2_row(result, template, name, pieces)
+    return result
+
+
+def _table2_pieces(tokens: Sequence[Token], i: int, stop: int) -> tuple[list[tuple[int, str, str]], int]:
+    """(sign, digits, fraction) groups of one table-2 row, and the token after them."""
+    pieces: list[tuple[int, str, str]] = []
+    sign = 1
+    while i < stop:
+        tok = tokens[i]
+        if tok.kind == NUM:
+            pieces.append((sign, tok.text, ""))
+            sign = 1
+        elif tok.kind in (TEXT, MARK) and tok.text.strip() in _T2_SIGNS:
+            sign = _T2_SIGNS[tok.text.strip()]
+        elif tok.kind == TEXT and tok.text == "." and pieces and i + 1 < stop and tokens[i + 1].kind == NUM:
+            s, digits, _ = pieces[-1]
+            pieces[-1] = (s, digits, tokens[i + 1].text)
+            i += 1
+        elif tok.kind == TEXT and tok.text in _T2_UNITS:
+            pass
+        elif tok.kind == TEXT:
+            break
+        i += 1
+    return pieces, i
+
+
+def _read_table2_row(
+    result: Table2Result, template: str | None, name: str, pieces: list[tuple[int, str, str]]
+) -> None:
+    item = TABLE2_ITEMS.get(name)
+    raw = " ".join(("-" if s < 0 else "") + d + (f".{f}" if f else "") for s, d, f in pieces)
+    layouts = [template] if template else []
+    for tpl in dict.fromkeys([*layouts, TEMPLATE_2019, TEMPLATE_2021]):
+        columns = TABLE2_COLUMNS[tpl].get(name)
+        if columns is None:
+            continue
+        run = Run(tuple(d for _s, d, _f in pieces))
+        if count_cuts(run, len(columns)) == 0:
+            continue
+        found = readings(run, free_blocks(len(columns)), limit=1)
+        if found:  # one cut only: a sign and a fraction belong to the first and last cell of a group
+            values = _table2_values(found[0], pieces)
+            for col, val in zip(columns, values, strict=True):
+                result.facts.append(Fact(item, name, col, val, raw))
+            return
+        result.flags.append(
+            Flag(
+                FLAG_TABLE2_ROW_AMBIGUOUS,
+                f"table 2 row {name}: '{raw}' cuts into {len(columns)} cells several ways; left null",
+                name,
+            )
+        )
+        for col in columns:
+            result.facts.append(Fact(item, name, col, None, raw))
+        return
+    result.flags.append(
+        Flag(FLAG_TABLE2_ROW_AMBIGUOUS, f"table 2 row {name}: '{raw}' fits none of its layouts", name)
+    )
+
+
+def _table2_values(
+    cells: tuple[int | None, ...], pieces: list[tuple[int, str, str]]
+) -> list[int | float | None]:
+    """The cut's cells with each group's sign on its first cell and fraction on its last."""
+    out: list[int | float | None] = []
+    k = 0
+    for sign, digits, fraction in pieces:
+        width = 0
+        used = 0
+        while used < len(digits):
+            used += len(str(cells[k + width]))
+            width += 1
+        group = list(cells[k : k + width])
+        values: list[int | float | None] = [v for v in group]
+        if fraction and values:
+            values[-1] = float(f"{values[-1]}.{fraction}")
+        if sign < 0 and values and values[0] is not None:
+            values[0] = -values[0]
+        out.extend(values)
+        k += width
+    return out
+
+
+# --- the whole report ------------------------------------------------------------------------------
+
+
+def looks_glued(text: str, *, normalized: bool = False) -> bool:
+    """Two table-3 row labels run straight into digits: the text is worth reading as glued."""
+    text = text if normalized else normalize_text(text)
+    return len(_GLUED_ROW_RE.findall(text)) >= 2
+
+
+#: A row label, the rest of its label, then digits and blank marks enough for a row's seven cells.
+_GLUED_ROW_RE = re.compile(r"(?:本年新收|上年结转|予以公开|结转下年)[\u4e00-\u9fff]{0,12}[\d—/-]{5,}")
+
+
+def read_glued(text: str, *, normalized: bool = False) -> GluedTables | None:
+    """Tables 2-4 of a glued report, or None when the text holds no glued table 3.
+
+    ``normalized``: the text already went through :func:`parsers.text.normalize_text`.
+    """
+    if not normalized:
+        text = normalize_text(text)
+    if not looks_glued(text, normalized=True):
+        return None
+    tokens = tokenize(text, normalized=True)
+    span = _table3_span(tokens)
+    if span is None:
+        return None
+    t3, failed, end = read_table3(tokens, span)
+    if not t3.found:
+        return None
+    t2 = read_table2(tokens, 0, span[0])
+    t4, failed4 = read_table4(tokens, end)
+    t3.flags.insert(
+        0, Flag(FLAG_GLUED_CELLS, "tables read from text whose cells were glued together", "table3")
+    )
+    return GluedTables(t2, t3, t4, failed + failed4)
+
+
+def merge_failed_checks(checks: list[Check], failed: Sequence[Check]) -> list[Check]:
+    """The computed checks, where one could not be computed (a cell null) but is known to fail
+    whatever the glued cells are, replaced by that failure."""
+    known = {(c.name, c.scope): c for c in failed}
+    out = []
+    for check in checks:
+        hit = known.pop((check.name, check.scope), None)
+        out.append(hit if hit is not None and check.passed is None else check)
+    return out
