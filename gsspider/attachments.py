@@ -29,6 +29,11 @@ _VIEWER_RE = re.compile(
 )
 FLAG_JS_BOUND = "js_bound_attachment"
 FLAG_TOO_LARGE = "too_large"
+#: Attachment names of documents a report page may carry that are not the report itself. Anything
+#: else is followed (附件1, 点击下载, 全文.pdf say nothing of what they are).
+_NOT_THE_REPORT_RE = re.compile(
+    "申请表|申请书|登记表|委托书|指南|目录|决算|预算|统计年报|政策解读|图解|模板|样表|样本|说明书"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,11 @@ def find_attachments(sel: Selector, base_url: str) -> list[Attachment]:
         if kind and url not in out:
             out[url] = Attachment(url, url.rsplit("/", 1)[-1], kind)
     return list(out.values())
+
+
+def is_other_document(name: str) -> bool:
+    """The attachment's name says it is another document (申请表.doc, 指南.pdf …), not the report."""
+    return bool(_NOT_THE_REPORT_RE.search(name))
 
 
 def frames(sel: Selector, base_url: str) -> list[str]:

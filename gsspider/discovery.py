@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from parsers.html import parse_html
 from parsers.identity import is_notice_title, looks_like_report_title
+from parsers.metadata import read_page_title
 from parsers.text import key_form
 
 SECTION = "section"
@@ -83,6 +85,26 @@ def classify_list_item(title: str) -> str:
     if is_notice_title(title):
         return "notice"
     return OTHER
+
+
+#: A page names itself in its head: its title is read from this many bytes of it.
+HEAD_BYTES = 8192
+
+
+def page_names_report(body: bytes, url: str, encoding: str) -> bool:
+    """The page's own title (:func:`parsers.metadata.read_page_title`) names a report.
+
+    A redirect or a deep start URL can land a navigation or list request straight on a report;
+    the title tells before the page is read as a list.
+    """
+    try:
+        head = body[:HEAD_BYTES].decode(encoding, "replace")
+    except LookupError:
+        return False
+    title = read_page_title(parse_html(head))
+    if not title:
+        return False
+    return classify_link(title, url).kind == REPORT
 
 
 #: Sections followed from one page, best first: enough for a portal's 政务公开 and its

@@ -19,7 +19,7 @@ from .dates import date_from_url, parse_datetime
 from .html import Marked, Page, find_content, iter_page, scan_page
 from .records import Metadata
 
-__all__ = ["clean_title", "read_meta_tags", "read_metadata"]
+__all__ = ["clean_title", "read_meta_tags", "read_metadata", "read_page_title"]
 
 _WS = re.compile(r"[\s\xa0\u3000]+")
 
@@ -134,6 +134,17 @@ def clean_title(title: str, site_name: str | None = None, column_name: str | Non
     if stripped and "_" in text and len(first := text.split("_", 1)[0].strip()) >= 4:
         text = first
     return _squash(text)
+
+
+def read_page_title(root: etree._Element | None) -> str | None:
+    """The title a page gives itself: its ``ArticleTitle`` meta, else its ``<title>`` without the
+    site and column names. Headings in the body are not read (they may be a list's, or a
+    sidebar's): this is the page's own word for what it is, as :func:`read_metadata` reads it."""
+    metas = {name.lower(): value for name, value in read_meta_tags(root).items() if _usable(value)}
+    if "articletitle" in metas:
+        return metas["articletitle"]
+    head = _head_title(root) if root is not None else None
+    return clean_title(head, metas.get("sitename"), metas.get("columnname")) if head else None
 
 
 def _text_of(el: etree._Element, limit: int = 400) -> str | None:

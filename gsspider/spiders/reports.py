@@ -8,32 +8,29 @@ results to the pipelines as items.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import asdict
 from typing import ClassVar
 
 import scrapy
 from parsel import Selector
-from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.defer import CancelledError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from gsspider import antibot, browser, discovery
 from gsspider.attachments import (
     FLAG_JS_BOUND,
-    FLAG_TOO_LARGE,
     find_attachments,
     frames,
+    is_other_document,
     js_bound_viewer,
     url_kind,
 )
+from gsspider.failures import describe_failure
 from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem, now
 from gsspider.listreaders import ListPage, RequestSpec, read_api, read_list
-from gsspider.listreaders.base import ListReadError, anchors, safe_urljoin
-from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped
+from gsspider.listreaders.base import ListReadError, anchors
 from gsspider.middlewares import header as _header
+from gsspider.pages import is_truncated, read_meta_refresh
 from gsspider.scope import SITE_BLOCKED, SiteBook, SiteState, host_port
 from gsspider.sites import SiteEntry, load_registry, normalise_url
 from parsers import parse_report
@@ -47,18 +44,8 @@ from parsers.constants import (
 from parsers.html import decode_html
 from parsers.records import Report
 
-_META_REFRESH_RE = re.compile(
-    rb"<meta[^>]+http-equiv\s*=\s*[\"']?refresh[\"']?[^>]*content\s*=\s*[\"']?\s*\d*\s*;?\s*url\s*=\s*([^\"'>\s]+)",
-    re.I,
-)
-_SOFT_404_RE = re.compile("页面不存在|页面未找到|找不到该页面|404|已删除|不存在或已")
 _ROLE_NAV = ("home", "section", "department")
 _ROLE_RENDER = frozenset({"home", "section", "department", "column", "list"})
-#: Attachment names of documents a report page may carry that are not the report itself. Anything
-#: else is followed (附件1, 点击下载, 全文.pdf say nothing of what they are).
-_NOT_THE_REPORT_RE = re.compile(
-    "申请表|申请书|登记表|委托书|指南|目录|决算|预算|统计年报|政策解读|图解|模板|样表|样本|说明书"
-)
 _PRIORITY = {"attachment": 30, "report": 30, "list": 20, "column": 20, "api": 20}
 #: A document that was listed as a report but could not be read is stored with these flags
 #: (never counted as parsed) so that nothing listed is lost silently.
@@ -267,7 +254,9 @@ class ReportsSpider(scrapy.Spider):
         if response is None:
             return
         role, depth = response.meta["role"], response.meta["depth"]
-        if not isinstance(response, TextResponse) or _page_title_is_report(response):
+        if not isinstance(response, TextResponse) or discovery.page_names_report(
+            response.body, response.url, response.encoding
+        ):
             # A redirect or a deep start URL can land straight on a report (or a document).
             yield from self._article(response, state)
             return
@@ -303,7 +292,9 @@ class ReportsSpider(scrapy.Spider):
         if response is None:
             return
         depth = response.meta["depth"]
-        if not isinstance(response, TextResponse) or _page_title_is_report(response):
+        if not isinstance(response, TextResponse) or discovery.page_names_report(
+            response.body, response.url, response.encoding
+        ):
             yield from self._article(response, state)
             return
         yield self._page_item(response, response.meta["role"])
@@ -490,7 +481,7 @@ class ReportsSpider(scrapy.Spider):
         sel = Selector(text=response.text)
         followed = 0
         for att in find_attachments(sel, response.url):
-            if _NOT_THE_REPORT_RE.search(att.name):
+            if is_other_document(att.name):
                 continue  # 申请表.doc, 指南.pdf …: a document that is not the report
             req = self._follow(
                 state,
@@ -520,13 +511,7 @@ class ReportsSpider(scrapy.Spider):
 
     def _check_html(self, response: TextResponse, state: SiteState):
         """A truncated or broken page is recorded; its content is still used."""
-        body = response.body
-        ctype = (_header(response, b"Content-Type") or "").lower()
-        if (
-            "html" in ctype
-            and body.lstrip()[:200].lower().find(b"<html") != -1
-            and b"</html>" not in body[-2048:].lower()
-        ):
+        if is_truncated(response.body, _header(response, b"Content-Type")):
             yield self._error(
                 state,
                 response.url,
@@ -579,11 +564,10 @@ class ReportsSpider(scrapy.Spider):
         return self._request(state, url, callback, role=role, depth=depth, **meta)
 
     def _meta_refresh(self, response: TextResponse, state: SiteState):
-        m = _META_REFRESH_RE.search(response.body[:4096])
-        if not m:
+        refresh = read_meta_refresh(response.body, response.url, response.text)
+        if refresh is None:
             return None
-        text = " ".join(Selector(text=response.text).xpath("//body//text()").getall())
-        if len(text.strip()) < 400 and _SOFT_404_RE.search(text):
+        if refresh.soft_404:
             return [
                 self._error(
                     state,
@@ -593,7 +577,7 @@ class ReportsSpider(scrapy.Spider):
                     response.status,
                 )
             ]
-        target = safe_urljoin(response.url, m.group(1).decode("latin-1").strip("'\""))
+        target = refresh.target
         if target is None:
             return []
         callback = {"report": self.parse_article, "list": self.parse_list, "column": self.parse_list}.get(
@@ -608,67 +592,35 @@ class ReportsSpider(scrapy.Spider):
         site = request.meta.get("site", "")
         state = self.book.get(site)
         exc = failure.value
-        status = None
         role = request.meta.get("role", "other")
-        if isinstance(exc, OffsiteRequest):
-            if not request.meta.get("redirect_urls"):
-                # The spider's own links are checked before they become requests; one refused here
-                # (a private address, a start URL) is still said.
-                if state is not None:
-                    yield self._error(state, request.url, "offsite_link", str(exc), None)
-                return
-            # A page of the portal redirected off it: nothing is fetched, but say what was lost.
-            origin = request.meta["redirect_urls"][0]
-            if state is not None:
-                yield self._error(
-                    state,
-                    origin,
-                    "offsite_redirect",
-                    f"{role} page redirects off the portal to {request.url}: not followed",
-                    None,
-                )
-            return
-        if isinstance(exc, Skipped):
-            self.crawler.stats.inc_value(f"gsspider/skipped/{type(exc).__name__}")
-            return
         if isinstance(exc, HttpError):
             response = exc.response
-            status = response.status
-            kind, message = f"http_{status}", f"HTTP {status}"
             yield self._page_item(response, role)
-            block = antibot.detect(status, antibot.headers_of(response), response.body)
+            block = antibot.detect(response.status, antibot.headers_of(response), response.body)
             if block is not None and state is not None:
-                blocked = self._block_site(state, request.url, block, status, role)
+                blocked = self._block_site(state, request.url, block, response.status, role)
                 if blocked is not None:
                     yield from blocked
                     return
-            if role == "attachment" and status in (403, 404, 410):
-                message += (
-                    f" for the attachment of {request.meta.get('attachment_of')}"
-                    " (a download link that expired or was withdrawn?)"
-                )
-        elif isinstance(exc, (DownloadCancelledError, CancelledError)) and "max size" in str(exc):
-            limit = request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
-            kind, message = FLAG_TOO_LARGE, f"larger than the download limit of {limit} bytes: {exc}"
-        elif isinstance(exc, RedirectLoop):
-            kind, message = "redirect_loop", str(exc)
-        elif isinstance(exc, (TimeoutError, TCPTimedOutError)) or "timeout" in type(exc).__name__.lower():
-            kind, message = "timeout", str(exc) or "timed out"
-        elif isinstance(exc, DNSLookupError):
-            kind, message = "dns", str(exc)
-        elif type(exc).__name__ == "IgnoreRequest" and "robots.txt" in str(exc):
-            self.crawler.stats.inc_value("gsspider/robots_forbidden")
-            if role not in ("report", "attachment"):
-                return
-            # A listed report (or its file) that robots.txt forbids: obeyed, and said.
-            kind, message = "robots_forbidden", f"{role} forbidden by robots.txt: not fetched"
-        else:
-            kind, message = type(exc).__name__.lower(), str(exc) or repr(exc)
+        failed = describe_failure(
+            exc,
+            url=request.url,
+            role=role,
+            redirect_urls=request.meta.get("redirect_urls") or (),
+            attachment_of=request.meta.get("attachment_of"),
+            download_limit=request.meta.get("download_maxsize")
+            or self.crawler.settings.getint("DOWNLOAD_MAXSIZE"),
+        )
+        if failed.counter:
+            self.crawler.stats.inc_value(f"gsspider/{failed.counter}")
+        if failed.kind is None:
+            return
         if state is not None:
-            yield self._error(state, request.url, kind, message, status)
-        else:
-            self.crawler.stats.inc_value(f"gsspider/errors/{kind}")
-            yield ErrorItem(request.url, site, kind, message, now(), status)
+            yield self._error(state, failed.url, failed.kind, failed.message, failed.status)
+        elif failed.kind not in ("offsite_link", "offsite_redirect"):
+            # A request of no site of this crawl: said, counted for no site.
+            self.crawler.stats.inc_value(f"gsspider/errors/{failed.kind}")
+            yield ErrorItem(failed.url, site, failed.kind, failed.message, now(), failed.status)
 
     def closed(self, reason: str) -> None:
         for state in self.book:
@@ -691,21 +643,3 @@ def _redecoded(response: TextResponse) -> TextResponse:
         pass
     _, encoding = decode_html(response.body, response.encoding)
     return response if encoding == response.encoding.lower() else response.replace(encoding=encoding)
-
-
-_TITLE_RE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
-_ARTICLE_TITLE_RE = re.compile(rb"<meta[^>]+name=[\"']?ArticleTitle[\"']?[^>]+content=[\"']([^\"']+)", re.I)
-
-
-def _page_title_is_report(response: TextResponse) -> bool:
-    """The page's own title (ArticleTitle meta, else the first part of <title>) names a report."""
-    head = response.body[:8192]
-    m = _ARTICLE_TITLE_RE.search(head) or _TITLE_RE.search(head)
-    if not m:
-        return False
-    try:
-        title = m.group(1).decode(response.encoding, "replace")
-    except LookupError:
-        return False
-    title = re.split(r"[_|｜]| - ", title.strip())[0]
-    return discovery.classify_link(title, response.url).kind == discovery.REPORT
