@@ -27,8 +27,6 @@ _VIEWER_RE = re.compile(
     r"""(?:viewer\.html?|pdfjs[^"'\s]*|preview[^"'\s]*)\?file=\s*(\{\{[^}]*\}\}|\$\{[^}]*\}|["']\s*\+)""",
     re.I,
 )
-FLAG_JS_BOUND = "js_bound_attachment"
-FLAG_TOO_LARGE = "too_large"
 #: Attachment names of documents a report page may carry that are not the report itself. Anything
 #: else is followed (附件1, 点击下载, 全文.pdf say nothing of what they are).
 _NOT_THE_REPORT_RE = re.compile(

@@ -11,16 +11,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from gsspider.vocab import ROLE_DEPARTMENT, ROLE_HOME, ROLE_SECTION
 from parsers.html import parse_html
 from parsers.identity import is_notice_title, looks_like_report_title
 from parsers.metadata import read_page_title
 from parsers.text import key_form
 
+# What a link or a list item probably leads to (the spider requests each kind in its role).
 SECTION = "section"
 COLUMN = "column"
 REPORT = "report"
 DEPARTMENT = "department"
 OTHER = "other"
+MAYBE = "maybe"  # a list item that looks like a report but names no year: fetched to decide
+NOTICE = "notice"  # a list item about reports (a notice, a training, 统计年报): not one
 
 _SECTION_WORDS = ("政府信息公开", "信息公开", "政务公开", "公开目录", "信息公开目录")
 _SECTION_URL_RE = re.compile(r"(xxgk|zwgk|gkml|zfxxgk|govinfo|openness|xxgkml|public)", re.I)
@@ -81,9 +85,9 @@ def classify_list_item(title: str) -> str:
     if not title:
         return OTHER
     if looks_like_report_title(title):
-        return REPORT if _YEAR_RE.search(key_form(title)) else "maybe"
+        return REPORT if _YEAR_RE.search(key_form(title)) else MAYBE
     if is_notice_title(title):
-        return "notice"
+        return NOTICE
     return OTHER
 
 
@@ -110,8 +114,6 @@ def page_names_report(body: bytes, url: str, encoding: str) -> bool:
 #: Sections followed from one page, best first: enough for a portal's 政务公开 and its
 #: 信息公开 platform, few enough that a home page's menu does not become a crawl of the site.
 MAX_SECTIONS = 4
-#: Roles of the pages nav_choices reads.
-HOME, SECTION_PAGE, DEPARTMENT_PAGE = "home", "section", "department"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,13 +147,13 @@ def nav_choices(links: Iterable[tuple[str, str]], role: str) -> list[NavChoice]:
             columns.append(choice)
         elif score.kind == SECTION:
             sections.append(choice)
-        elif score.kind == DEPARTMENT and role in (SECTION_PAGE, DEPARTMENT_PAGE):
+        elif score.kind == DEPARTMENT and role in (ROLE_SECTION, ROLE_DEPARTMENT):
             departments.append(choice)
     by_score = lambda c: -c.score  # noqa: E731 - stable: page order among equal scores
     chosen = reports + sorted(columns, key=by_score)
-    if role in (HOME, SECTION_PAGE) or (not columns and role == DEPARTMENT_PAGE):
+    if role in (ROLE_HOME, ROLE_SECTION) or (not columns and role == ROLE_DEPARTMENT):
         chosen += _distinct(sorted(sections, key=by_score), {c.url for c in chosen})[:MAX_SECTIONS]
-    if role == SECTION_PAGE:
+    if role == ROLE_SECTION:
         chosen += departments
     return _distinct(chosen, set())
 

@@ -15,8 +15,19 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from gsspider.attachments import FLAG_TOO_LARGE
 from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped
+from gsspider.vocab import (
+    ERROR_DNS,
+    ERROR_OFFSITE_LINK,
+    ERROR_OFFSITE_REDIRECT,
+    ERROR_REDIRECT_LOOP,
+    ERROR_ROBOTS_FORBIDDEN,
+    ERROR_TIMEOUT,
+    ERROR_TOO_LARGE,
+    REPORT_ROLES,
+    ROLE_ATTACHMENT,
+    http_error,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +59,11 @@ def describe_failure(
         if not redirect_urls:
             # The spider's own links are checked before they become requests; one refused here
             # (a private address, a start URL) is still said.
-            return FailedRequest(url, "offsite_link", str(exc))
+            return FailedRequest(url, ERROR_OFFSITE_LINK, str(exc))
         # A page of the portal redirected off it: nothing is fetched, but say what was lost.
         return FailedRequest(
             redirect_urls[0],
-            "offsite_redirect",
+            ERROR_OFFSITE_REDIRECT,
             f"{role} page redirects off the portal to {url}: not followed",
         )
     if isinstance(exc, Skipped):
@@ -60,28 +71,28 @@ def describe_failure(
     if isinstance(exc, HttpError):
         status = exc.response.status
         message = f"HTTP {status}"
-        if role == "attachment" and status in (403, 404, 410):
+        if role == ROLE_ATTACHMENT and status in (403, 404, 410):
             message += (
                 f" for the attachment of {attachment_of} (a download link that expired or was withdrawn?)"
             )
-        return FailedRequest(url, f"http_{status}", message, status)
+        return FailedRequest(url, http_error(status), message, status)
     if isinstance(exc, (DownloadCancelledError, CancelledError)) and "max size" in str(exc):
         message = f"larger than the download limit of {download_limit} bytes: {exc}"
-        return FailedRequest(url, FLAG_TOO_LARGE, message)
+        return FailedRequest(url, ERROR_TOO_LARGE, message)
     if isinstance(exc, RedirectLoop):
-        return FailedRequest(url, "redirect_loop", str(exc))
+        return FailedRequest(url, ERROR_REDIRECT_LOOP, str(exc))
     if isinstance(exc, (TimeoutError, TCPTimedOutError)) or "timeout" in type(exc).__name__.lower():
-        return FailedRequest(url, "timeout", str(exc) or "timed out")
+        return FailedRequest(url, ERROR_TIMEOUT, str(exc) or "timed out")
     if isinstance(exc, DNSLookupError):
-        return FailedRequest(url, "dns", str(exc))
+        return FailedRequest(url, ERROR_DNS, str(exc))
     if type(exc) is IgnoreRequest and "robots.txt" in str(exc):
-        if role not in ("report", "attachment"):
-            return FailedRequest(url, None, counter="robots_forbidden")
+        if role not in REPORT_ROLES:
+            return FailedRequest(url, None, counter=ERROR_ROBOTS_FORBIDDEN)
         # A listed report (or its file) that robots.txt forbids: obeyed, and said.
         return FailedRequest(
             url,
-            "robots_forbidden",
+            ERROR_ROBOTS_FORBIDDEN,
             f"{role} forbidden by robots.txt: not fetched",
-            counter="robots_forbidden",
+            counter=ERROR_ROBOTS_FORBIDDEN,
         )
     return FailedRequest(url, type(exc).__name__.lower(), str(exc) or repr(exc))

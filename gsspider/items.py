@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from gsspider.vocab import ROLE_OTHER
 from parsers.records import Report
 
 
@@ -24,7 +25,7 @@ class PageItem:
     bytes: int
     content_hash: str | None
     content_type: str | None = None
-    kind: str = "other"  # home | section | column | list | report | attachment | other
+    kind: str = ROLE_OTHER  # a ROLE_* of gsspider.vocab
     etag: str | None = None
     last_modified: str | None = None
     final_url: str | None = None
@@ -44,7 +45,7 @@ class ReportItem:
 class ErrorItem:
     url: str
     site: str
-    error: str  # http_500 | timeout | dns | redirect_loop | offsite | malformed | blocked | ...
+    error: str  # an ERROR_* of gsspider.vocab, http_error(status), a flag or an exception's name
     message: str
     at: str
     status: int | None = None
@@ -55,6 +56,6 @@ class SiteItem:
     """A site's state at the end of its crawl (or when it turns out to be blocked)."""
 
     url: str
-    status: str  # ok | blocked | unreachable | no_reports
+    status: str  # a SITE_* of gsspider.vocab
     reason: str | None = None
     family: str | None = None

@@ -11,6 +11,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
 from gsspider.scope import book_of, host_port
+from gsspider.vocab import ERROR_CALLBACK, ROLE_HOME
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +97,7 @@ class SiteScopeMiddleware:
     def _relocated(self, book, state, request: Request) -> bool:
         """A start page of the site redirected here, to a host no site has: the portal moved."""
         chain = request.meta.get("redirect_urls") or []
-        if not chain or request.meta.get("depth") != 0 or request.meta.get("role") != "home":
+        if not chain or request.meta.get("depth") != 0 or request.meta.get("role") != ROLE_HOME:
             return False
         if book.site_for(request.url) is not None:
             return False
@@ -155,7 +156,7 @@ class CallbackErrorMiddleware:
 
         site = response.meta.get("site", "") if response.request is not None else ""
         logger.error("callback failed on %s", response.url, exc_info=exception)
-        self.stats.inc_value("gsspider/errors/callback_error")
+        self.stats.inc_value(f"gsspider/errors/{ERROR_CALLBACK}")
         book = book_of(self.crawler)
         state = book.get(site) if book is not None else None
         if state is not None:
@@ -165,7 +166,7 @@ class CallbackErrorMiddleware:
             ErrorItem(
                 response.url,
                 site,
-                "callback_error",
+                ERROR_CALLBACK,
                 message[:2000],
                 now(),
                 response.status,

@@ -34,6 +34,9 @@ from urllib.parse import parse_qsl, urlsplit
 import tldextract
 
 from gsspider.sites import SiteEntry
+from gsspider.vocab import SITE_BLOCKED, SITE_NO_REPORTS, SITE_OK
+
+__all__ = ["SITE_BLOCKED", "SITE_NO_REPORTS", "SITE_OK", "SiteBook", "SiteState", "book_of"]
 
 # No network at run time: the suffix list bundled with tldextract, no cache directory.
 _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -167,11 +170,6 @@ class SiteState:
                 row["visited"] = sorted(h for h in self.visited if bare_host(h).endswith(suffix))
             rows.append(row)
         return rows
-
-
-SITE_OK = "ok"
-SITE_NO_REPORTS = "no_reports"
-SITE_BLOCKED = "blocked"
 
 
 class SiteBook:

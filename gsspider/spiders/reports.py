@@ -17,41 +17,47 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from gsspider import antibot, browser, discovery
-from gsspider.attachments import (
-    FLAG_JS_BOUND,
-    find_attachments,
-    frames,
-    is_other_document,
-    js_bound_viewer,
-    url_kind,
-)
+from gsspider.attachments import find_attachments, frames, is_other_document, js_bound_viewer, url_kind
 from gsspider.failures import describe_failure
 from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem, now
 from gsspider.listreaders import ListPage, RequestSpec, read_api, read_list
 from gsspider.listreaders.base import ListReadError, anchors
 from gsspider.middlewares import header as _header
 from gsspider.pages import is_truncated, read_meta_refresh
-from gsspider.scope import SITE_BLOCKED, SiteBook, SiteState, host_port
+from gsspider.scope import SiteBook, SiteState, host_port
 from gsspider.sites import SiteEntry, load_registry, normalise_url
-from parsers import parse_report
-from parsers.constants import (
-    FLAG_IMAGE_ONLY,
-    FLAG_NEEDS_OCR,
-    FLAG_TABLE3_MISSING,
-    FLAG_UNREADABLE_DOCUMENT,
-    FLAG_UNSUPPORTED_DOCUMENT,
+from gsspider.vocab import (
+    ERROR_BLOCKED,
+    ERROR_BROWSER_UNAVAILABLE,
+    ERROR_LIST_UNREADABLE,
+    ERROR_MALFORMED,
+    ERROR_NOT_PARSED,
+    ERROR_OFFSITE_LINK,
+    ERROR_OFFSITE_REDIRECT,
+    ERROR_SOFT_404,
+    FLAG_JS_BOUND,
+    NAV_ROLES,
+    OFFSITE_ERRORS,
+    RENDER_ROLES,
+    REPORT_ROLES,
+    ROLE_API,
+    ROLE_ATTACHMENT,
+    ROLE_COLUMN,
+    ROLE_DEPARTMENT,
+    ROLE_HOME,
+    ROLE_LIST,
+    ROLE_OTHER,
+    ROLE_REPORT,
+    ROLE_SECTION,
+    SITE_BLOCKED,
+    STORED_UNREAD_FLAGS,
 )
+from parsers import parse_report
+from parsers.constants import FLAG_TABLE3_MISSING
 from parsers.html import decode_html
 from parsers.records import Report
 
-_ROLE_NAV = ("home", "section", "department")
-_ROLE_RENDER = frozenset({"home", "section", "department", "column", "list"})
-_PRIORITY = {"attachment": 30, "report": 30, "list": 20, "column": 20, "api": 20}
-#: A document that was listed as a report but could not be read is stored with these flags
-#: (never counted as parsed) so that nothing listed is lost silently.
-_UNREAD_FLAGS = frozenset(
-    {FLAG_NEEDS_OCR, FLAG_IMAGE_ONLY, FLAG_UNSUPPORTED_DOCUMENT, FLAG_UNREADABLE_DOCUMENT, FLAG_JS_BOUND}
-)
+_PRIORITY = {ROLE_ATTACHMENT: 30, ROLE_REPORT: 30, ROLE_LIST: 20, ROLE_COLUMN: 20, ROLE_API: 20}
 
 
 class ReportsSpider(scrapy.Spider):
@@ -120,10 +126,10 @@ class ReportsSpider(scrapy.Spider):
                 why = self.render_unavailable or "rendering is not enabled in this crawl's settings"
                 self.logger.warning("%s needs a browser: %s; crawled without one", state.entry.url, why)
                 self._pending_items.append(
-                    ErrorItem(state.entry.url, state.entry.url, "browser_unavailable", why, now())
+                    ErrorItem(state.entry.url, state.entry.url, ERROR_BROWSER_UNAVAILABLE, why, now())
                 )
             for url in [state.entry.url, *state.extra_starts]:
-                if req := self._request(state, url, self.parse_nav, role="home", depth=0):
+                if req := self._request(state, url, self.parse_nav, role=ROLE_HOME, depth=0):
                     yield req
 
     # --- requests ------------------------------------------------------------
@@ -143,17 +149,17 @@ class ReportsSpider(scrapy.Spider):
         if state.requests >= (state.entry.budget or self.site_budget):
             self.crawler.stats.inc_value("gsspider/budget_exhausted")
             return None
-        if role in _ROLE_NAV:
+        if role in NAV_ROLES:
             if state.nav_pages >= self.nav_budget or depth > self.max_nav_depth:
                 return None
             state.nav_pages += 1
         state.requests += 1
         state.visited.add(host_port(url))
         meta = {"site": state.entry.url, "role": role, "depth": depth, **meta}
-        if state.entry.render and self.render_enabled and role in _ROLE_RENDER:
+        if state.entry.render and self.render_enabled and role in RENDER_ROLES:
             # Only navigation and list pages: report pages and files keep the server's own bytes.
             meta = {**browser.render_meta(), **meta}
-        if role == "attachment" or (role == "report" and url_kind(url)):
+        if role == ROLE_ATTACHMENT or (role == ROLE_REPORT and url_kind(url)):
             # Files (linked from a page, or listed directly) have their own size limit.
             meta.setdefault("download_maxsize", self.attachment_maxsize)
         kwargs: dict = {
@@ -205,7 +211,7 @@ class ReportsSpider(scrapy.Spider):
                 self._error(
                     state,
                     asked,
-                    "offsite_redirect",
+                    ERROR_OFFSITE_REDIRECT,
                     f"rendered page ended off the portal at {response.url}",
                     None,
                 )
@@ -219,7 +225,7 @@ class ReportsSpider(scrapy.Spider):
         if block is not None:
             blocked = self._block_site(state, response.url, block, response.status, response.meta.get("role"))
             if blocked is not None:
-                items.append(self._page_item(response, response.meta.get("role", "other")))
+                items.append(self._page_item(response, response.meta.get("role", ROLE_OTHER)))
                 return state, None, items + blocked
         return state, response, items
 
@@ -235,7 +241,7 @@ class ReportsSpider(scrapy.Spider):
         """
         if state.blocked:
             return []
-        if block.vendor == antibot.WAF and role in ("report", "attachment"):
+        if block.vendor == antibot.WAF and role in REPORT_ROLES:
             state.waf_hits += 1
             if state.waf_hits < 2:
                 return None
@@ -243,7 +249,7 @@ class ReportsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"gsspider/blocked/{block.vendor}")
         self.logger.warning("%s is blocked: %s", state.entry.url, block.message)
         return [
-            ErrorItem(url, state.entry.url, "blocked", f"{block.reason}: {block.message}", now(), status),
+            ErrorItem(url, state.entry.url, ERROR_BLOCKED, f"{block.reason}: {block.message}", now(), status),
             SiteItem(state.entry.url, SITE_BLOCKED, block.reason, state.entry.family or None),
         ]
 
@@ -269,10 +275,10 @@ class ReportsSpider(scrapy.Spider):
         sel = Selector(text=response.text)
         links = anchors(sel, response.url)
         callbacks = {
-            discovery.REPORT: (self.parse_article, "report"),
-            discovery.COLUMN: (self.parse_list, "column"),
-            discovery.SECTION: (self.parse_nav, "section"),
-            discovery.DEPARTMENT: (self.parse_nav, "department"),
+            discovery.REPORT: (self.parse_article, ROLE_REPORT),
+            discovery.COLUMN: (self.parse_list, ROLE_COLUMN),
+            discovery.SECTION: (self.parse_nav, ROLE_SECTION),
+            discovery.DEPARTMENT: (self.parse_nav, ROLE_DEPARTMENT),
         }
         for choice in discovery.nav_choices(((url, text) for url, text, _ in links), role):
             callback, as_role = callbacks[choice.kind]
@@ -311,7 +317,7 @@ class ReportsSpider(scrapy.Spider):
         yield from items
         if response is None:
             return
-        yield self._page_item(response, "api")
+        yield self._page_item(response, ROLE_API)
         spec = RequestSpec(**response.meta["list_spec"])
         try:
             page = read_api(spec, response.body, _header(response, b"Content-Type"))
@@ -332,7 +338,7 @@ class ReportsSpider(scrapy.Spider):
         return self._error(
             state,
             response.url,
-            "list_unreadable",
+            ERROR_LIST_UNREADABLE,
             f"list answer could not be read: {message}",
             response.status,
         )
@@ -359,7 +365,7 @@ class ReportsSpider(scrapy.Spider):
         if items_only and not (page.items or page.pages or page.requests):
             # An empty shell: old portals show their lists through frames.
             for url in frames(sel, response.url):
-                if req := self._follow(state, url, self.parse_list, role="list", depth=depth + 1):
+                if req := self._follow(state, url, self.parse_list, role=ROLE_LIST, depth=depth + 1):
                     yield req
 
     def _list_page(self, page: ListPage, state: SiteState, depth: int):
@@ -367,14 +373,17 @@ class ReportsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"gsspider/list_family/{page.family}")
         for item in page.items:
             kind = discovery.classify_list_item(item.title)
-            if kind == "maybe" and discovery.classify_link(item.title, item.url).kind == discovery.COLUMN:
+            if (
+                kind == discovery.MAYBE
+                and discovery.classify_link(item.title, item.url).kind == discovery.COLUMN
+            ):
                 kind = discovery.COLUMN  # "XX局政府信息公开年报": a sub-column, not a report
-            if kind in (discovery.REPORT, "maybe"):
+            if kind in (discovery.REPORT, discovery.MAYBE):
                 if req := self._follow(
                     state,
                     item.url,
                     self.parse_article,
-                    role="report",
+                    role=ROLE_REPORT,
                     depth=depth + 1,
                     list_title=item.title,
                     list_date=item.date,
@@ -384,15 +393,15 @@ class ReportsSpider(scrapy.Spider):
                 kind == discovery.COLUMN
                 or discovery.classify_link(item.title, item.url).kind == discovery.COLUMN
             ):
-                if req := self._follow(state, item.url, self.parse_list, role="column", depth=depth + 1):
+                if req := self._follow(state, item.url, self.parse_list, role=ROLE_COLUMN, depth=depth + 1):
                     yield req
             else:
                 self.crawler.stats.inc_value("gsspider/list_items_skipped")
         for url in page.pages:
-            if req := self._follow(state, url, self.parse_list, role="list", depth=depth):
+            if req := self._follow(state, url, self.parse_list, role=ROLE_LIST, depth=depth):
                 yield req
         for spec in page.requests[: self.max_api_requests]:
-            if req := self._follow(state, spec.url, self.parse_api, role="api", depth=depth, spec=spec):
+            if req := self._follow(state, spec.url, self.parse_api, role=ROLE_API, depth=depth, spec=spec):
                 yield req
         if len(page.requests) > self.max_api_requests:
             self.crawler.stats.inc_value("gsspider/api_requests_capped")
@@ -406,7 +415,7 @@ class ReportsSpider(scrapy.Spider):
 
     def _article(self, response: Response, state: SiteState):
         role = response.meta.get("role")
-        yield self._page_item(response, "attachment" if role == "attachment" else "report")
+        yield self._page_item(response, ROLE_ATTACHMENT if role == ROLE_ATTACHMENT else ROLE_REPORT)
         html = isinstance(response, TextResponse)
         if html:
             yield from self._check_html(response, state)
@@ -422,17 +431,17 @@ class ReportsSpider(scrapy.Spider):
         )
         listed_title = response.meta.get("list_title") or ""
         listed_as_report = discovery.classify_list_item(listed_title) == discovery.REPORT
-        if html and role != "attachment":
+        if html and role != ROLE_ATTACHMENT:
             followed = yield from self._attachments(response, state, report, listed_as_report)
             if followed:
                 return  # the report is in its attachments; this page is only their wrapper
-        flagged = {f.code for f in report.flags} & _UNREAD_FLAGS
+        flagged = {f.code for f in report.flags} & STORED_UNREAD_FLAGS
         if report.is_report and report.report_year and not flagged:
             state.reports += 1
             self.crawler.stats.inc_value("gsspider/reports")
             yield self._report_item(response, state, report)
             return
-        if flagged and (report.is_report or listed_as_report or role == "attachment"):
+        if flagged and (report.is_report or listed_as_report or role == ROLE_ATTACHMENT):
             # Listed (or linked) as a report but not readable here: stored with its flags, never
             # counted as parsed, and named in crawl_errors.
             # is_report = 1 means "read as a report": the flags say what this one is instead.
@@ -448,14 +457,14 @@ class ReportsSpider(scrapy.Spider):
                 response.status,
             )
             return
-        if listed_as_report or role == "attachment":
+        if listed_as_report or role == ROLE_ATTACHMENT:
             # Listed as a report but did not read as one: say so, never drop it silently.
             reasons = "; ".join(f.message for f in report.flags) or "no report content"
             yield self._error(
-                state, response.url, "not_parsed", f"listed as a report but {reasons}", response.status
+                state, response.url, ERROR_NOT_PARSED, f"listed as a report but {reasons}", response.status
             )
         self.crawler.stats.inc_value("gsspider/not_reports")
-        if html and role == "report":
+        if html and role == ROLE_REPORT:
             # Not a report after all: maybe a sub-column listing reports.
             yield from self._read_list(response, state, response.meta.get("depth", 0))
 
@@ -487,7 +496,7 @@ class ReportsSpider(scrapy.Spider):
                 state,
                 att.url,
                 self.parse_article,
-                role="attachment",
+                role=ROLE_ATTACHMENT,
                 depth=response.meta.get("depth", 0) + 1,
                 via=response.url,
                 attachment_of=response.url,
@@ -515,7 +524,7 @@ class ReportsSpider(scrapy.Spider):
             yield self._error(
                 state,
                 response.url,
-                "malformed",
+                ERROR_MALFORMED,
                 "HTML ends before </html> (truncated page); read as far as it goes",
                 response.status,
             )
@@ -559,7 +568,11 @@ class ReportsSpider(scrapy.Spider):
                 return None
             origin = f" on {via}" if via else ""
             return self._error(
-                state, url, "offsite_link", f"{role} link{origin} leads off the portal: not followed", None
+                state,
+                url,
+                ERROR_OFFSITE_LINK,
+                f"{role} link{origin} leads off the portal: not followed",
+                None,
             )
         return self._request(state, url, callback, role=role, depth=depth, **meta)
 
@@ -572,7 +585,7 @@ class ReportsSpider(scrapy.Spider):
                 self._error(
                     state,
                     response.url,
-                    "soft_404",
+                    ERROR_SOFT_404,
                     "page answers 200 but says it does not exist (meta refresh)",
                     response.status,
                 )
@@ -580,9 +593,11 @@ class ReportsSpider(scrapy.Spider):
         target = refresh.target
         if target is None:
             return []
-        callback = {"report": self.parse_article, "list": self.parse_list, "column": self.parse_list}.get(
-            response.meta["role"], self.parse_nav
-        )
+        callback = {
+            ROLE_REPORT: self.parse_article,
+            ROLE_LIST: self.parse_list,
+            ROLE_COLUMN: self.parse_list,
+        }.get(response.meta["role"], self.parse_nav)
         req = self._follow(state, target, callback, role=response.meta["role"], depth=response.meta["depth"])
         return [req] if req else []
 
@@ -592,7 +607,7 @@ class ReportsSpider(scrapy.Spider):
         site = request.meta.get("site", "")
         state = self.book.get(site)
         exc = failure.value
-        role = request.meta.get("role", "other")
+        role = request.meta.get("role", ROLE_OTHER)
         if isinstance(exc, HttpError):
             response = exc.response
             yield self._page_item(response, role)
@@ -617,7 +632,7 @@ class ReportsSpider(scrapy.Spider):
             return
         if state is not None:
             yield self._error(state, failed.url, failed.kind, failed.message, failed.status)
-        elif failed.kind not in ("offsite_link", "offsite_redirect"):
+        elif failed.kind not in OFFSITE_ERRORS:
             # A request of no site of this crawl: said, counted for no site.
             self.crawler.stats.inc_value(f"gsspider/errors/{failed.kind}")
             yield ErrorItem(failed.url, site, failed.kind, failed.message, now(), failed.status)
