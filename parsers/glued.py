@@ -59,7 +59,7 @@ from .constants import (
     TEMPLATE_2021,
 )
 from .glued_solve import Identity, solve
-from .glued_split import BLANK, Block, Run, count_cuts, free_blocks, readings, summed_blocks
+from .glued_split import BLANK, Block, Budget, Run, count_cuts, free_blocks, readings, summed_blocks
 from .labels import TABLE2_ROW_LABELS, TABLE3_ROW_KEYWORDS
 from .records import Cell, Check, Fact, Flag
 from .stream import Line
@@ -71,6 +71,9 @@ N4 = len(TABLE4_KEYS)
 #: A row that breaks its own identity whatever the cut is still read from the identities between
 #: rows, if its digits cut into at most this many readings at all.
 MAX_FREE_READINGS = 64
+#: No table-3/4 cell is read as more than six digits: a body receives nowhere near a million
+#: applications a year, and the bound keeps the search small where digits run long.
+LONGEST = 6
 
 NUM, SPACE, TEXT, MARK = "num", "space", "text", "mark"
 _PIECE_RE = re.compile(r"(\d+)|(\s+)|([—―─\-/]+)|([^\d\s—―─\-/]+)")
@@ -196,8 +199,12 @@ class GluedRow:
 Item = str | tuple[int, ...]  # a digit group, or the blank-cell counts a mark can stand for
 
 
+#: k spaces between digits on one line: a mere break, or blank cells (``&nbsp;`` reads as a
+#: space): none, one, or k of them.
+
+
 def _run_after(tokens: Sequence[Token], i: int) -> tuple[list[Item], int]:
-    """Digit groups and marks from token ``i`` on, and the index of the token ending them."""
+    """Digit groups, marks and gaps from token ``i`` on, and the index of the token ending them."""
     items: list[Item] = []
     while i < len(tokens) and tokens[i].kind != TEXT:
         tok = tokens[i]
@@ -205,21 +212,39 @@ def _run_after(tokens: Sequence[Token], i: int) -> tuple[list[Item], int]:
             items.append(tok.text)
         elif tok.kind == MARK:
             items.append(tok.cells)
+        else:
+            # Spaces before a line's end or after a line's start: a break, or blank cells.
+            lines = tok.text.split("\n")
+            before, after = len(lines[0]), len(lines[-1]) if len(lines) > 1 else 0
+            if before + after and not (items and _is_gap(items[-1])):
+                items.append(tuple(sorted({0, 1, before, after, before + after})))
         i += 1
     return items, i
 
 
+def _is_gap(item: Item) -> bool:
+    return isinstance(item, tuple) and item[0] == 0
+
+
 def _run_variants(items: Sequence[Item]) -> tuple[Run, ...] | None:
-    """Every reading of the marks as blank cells (None: too many to try)."""
-    variants: list[tuple[str, ...]] = [()]
-    for item in items:
-        if isinstance(item, str):
-            variants = [(*v, item) for v in variants]
+    """Every reading of the marks (and spaces) as blank cells; None: too many to try.
+
+    Where spaces as blanks would give too many readings, spaces are only breaks: a row printed
+    with a space between every cell ("217 1 0 0 0 0 218") needs no other reading.
+    """
+    for gaps in (True, False):
+        variants: list[tuple[str, ...]] = [()]
+        for item in items:
+            if isinstance(item, str):
+                variants = [(*v, item) for v in variants]
+                continue
+            counts = item if gaps or not _is_gap(item) else (0,)
+            variants = [(*v, *(BLANK,) * n) for v in variants for n in counts]
+            if len(variants) > MAX_MARK_VARIANTS:
+                break
         else:
-            variants = [(*v, *(BLANK,) * n) for v in variants for n in item]
-        if len(variants) > MAX_MARK_VARIANTS:
-            return None
-    return tuple(Run(v) for v in variants)
+            return tuple(Run(v) for v in variants)
+    return None
 
 
 def find_table3_rows(tokens: Sequence[Token], start: int, stop: int) -> tuple[list[GluedRow], bool]:
@@ -261,9 +286,9 @@ def find_table3_rows(tokens: Sequence[Token], start: int, stop: int) -> tuple[li
 
 def _overflows(runs: Sequence[Run]) -> bool:
     """A row's worth of cells, then more digits: the rest belongs to some other row."""
-    if not runs or any(count_cuts(r, N3) for r in runs):
+    if not runs or any(count_cuts(r, N3, LONGEST) for r in runs):
         return False
-    return any(count_cuts(Run(r.groups[:k]), N3) for r in runs for k in range(1, len(r.groups)))
+    return any(count_cuts(Run(r.groups[:k]), N3, LONGEST) for r in runs for k in range(1, len(r.groups)))
 
 
 def _orphans(tokens: Sequence[Token], start: int, stop: int, consumed: set[int]) -> bool:
@@ -278,7 +303,7 @@ def _orphans(tokens: Sequence[Token], start: int, stop: int, consumed: set[int])
         if items and isinstance(items[-1], str) and nxt.startswith(_NUMBERING_ENDS):
             items = [*items[:-1], items[-1][:-1]] if len(items[-1]) > 1 else items[:-1]
         runs = _run_variants([it for it in items if it != ""]) or ()
-        if any(count_cuts(r, N3) for r in runs):
+        if any(count_cuts(r, N3, LONGEST) for r in runs):
             return True
         i = max(end, i + 1)
     return False
@@ -320,7 +345,7 @@ def _table3_span(tokens: Sequence[Token]) -> tuple[int, int] | None:
             if first is None:
                 first = i
             # A sentence "本年新收政府信息公开申请18件" is no table row; a row has 7 cells.
-            if any(count_cuts(r, N3) for r in _run_variants(items) or ()) or "申请人情况" in tok.key:
+            if any(count_cuts(r, N3, LONGEST) for r in _run_variants(items) or ()) or "申请人情况" in tok.key:
                 first = i
                 break
     if first is None:
@@ -364,13 +389,13 @@ class _RowState:
     blank: bool = False  # no digits at all: every cell blank
 
 
-def _row_state(row: GluedRow) -> _RowState:
+def _row_state(row: GluedRow, budget: Budget) -> _RowState:
     if not row.runs:
         return _RowState(row.key, "", [(None,) * N3], cuts=1, forced=True, blank=True)
-    cuts = sum(count_cuts(run, N3) for run in row.runs)
+    cuts = sum(count_cuts(run, N3, LONGEST) for run in row.runs)
     if cuts == 0:
         return _RowState(row.key, row.raw, None)
-    kept = _union(row.runs, summed_blocks(N3))
+    kept = _union(row.runs, summed_blocks(N3), budget)
     if kept is None:
         return _RowState(row.key, row.raw, None, cuts)
     if kept and cuts > 1:
@@ -378,7 +403,7 @@ def _row_state(row: GluedRow) -> _RowState:
     if cuts > MAX_FREE_READINGS:
         return _RowState(row.key, row.raw, None, cuts, self_broken=True)
     # One cut at all, or none that adds up: every cut, for the identities between rows to judge.
-    free = _union(row.runs, free_blocks(N3))
+    free = _union(row.runs, free_blocks(N3), budget)
     return _RowState(row.key, row.raw, free, cuts, forced=cuts == 1, self_broken=not kept)
 
 
@@ -391,7 +416,9 @@ class GluedTables:
     failed: list[Check] = field(default_factory=list)
 
 
-def read_table3(tokens: Sequence[Token], span: tuple[int, int]) -> tuple[Table3Result, list[Check], int]:
+def read_table3(
+    tokens: Sequence[Token], span: tuple[int, int], budget: Budget
+) -> tuple[Table3Result, list[Check], int]:
     """Table 3 from the tokens of ``span``; also the checks known to fail, and the token ending it."""
     table: dict[str, dict[str, int | None]] = {}
     result = Table3Result(table=table)
@@ -428,7 +455,7 @@ def read_table3(tokens: Sequence[Token], span: tuple[int, int]) -> tuple[Table3R
             )
         )
         return result, [], end
-    states = {key: _row_state(row) for key, row in rows.items() if key in order}
+    states = {key: _row_state(row, budget) for key, row in rows.items() if key in order}
     failed: list[Check] = []
     for st in states.values():
         if st.self_broken:
@@ -442,30 +469,37 @@ def read_table3(tokens: Sequence[Token], span: tuple[int, int]) -> tuple[Table3R
                     f"no cut of '{st.raw}' into {N3} cells has natural_person + five organisation columns == total",
                 )
             )
-    values, ambiguous, dropped = _narrow(states, order, three)
+    values, ambiguous, dropped = _narrow(states, order, three, budget)
     failed.extend(dropped)
     _fill_table3(result, order, rows, states, values, ambiguous)
     return result, failed, end
 
 
 def _narrow(
-    states: dict[str, _RowState], order: Sequence[str], three: bool
+    states: dict[str, _RowState], order: Sequence[str], three: bool, budget: Budget
 ) -> tuple[dict[str, tuple[int | None, ...] | None], set[str], list[Check]]:
     """Each row's reading (None where unknown), the rows left ambiguous, checks that must fail."""
     known = {k: s.candidates for k, s in states.items() if s.candidates}
     idents = [i for i in _identities(order, three) if all(r in known for r in i.rows)]
     failed: list[Check] = []
-    solutions = solve(known, idents)
+    solutions = solve(known, idents, budget=budget)
     reliable = bool(solutions) and not any(s.self_broken for s in states.values())
     if solutions == []:
         # Some identity cannot hold: those that fail on their own fail whatever the cells are.
-        broken = [i for i in idents if solve(known, [i]) == []]
+        broken = [i for i in idents if solve(known, [i], budget=budget) == []]
         for ident in broken:
             failed.append(
-                Check(ident.name, ident.scope, None, None, False, "fails for every cut of the glued digits")
+                Check(
+                    ident.name,
+                    ident.scope,
+                    None,
+                    None,
+                    False,
+                    "fails for every cut of the glued digits into cells",
+                )
             )
         idents = [i for i in idents if i not in broken]
-        solutions = solve(known, idents) if broken else []
+        solutions = solve(known, idents, budget=budget) if broken else []
     values: dict[str, tuple[int | None, ...] | None] = dict.fromkeys(states)
     ambiguous = {k for k, s in states.items() if s.candidates is None}
     for key, cands in known.items():
@@ -498,7 +532,7 @@ def _confirm(
         holding = [i for i in idents if all(r in full for r in i.rows) and i.holds(full)]
         for key, value in values.items():
             st = states[key]
-            if value is None or st.forced:
+            if value is None or (st.forced and not st.self_broken):
                 continue
             if len({i.column for i in holding if key in i.rows}) < N3 - 1:
                 values[key] = None
@@ -583,14 +617,18 @@ def _table4_runs(tokens: Sequence[Token], start: int) -> tuple[tuple[Run, ...], 
             elif header:
                 return None  # header, then other text before any digit: no values printed
             continue
-        if tok.kind in (NUM, MARK) and header:
+        if tok.kind != TEXT and header:
             items, end = _run_after(tokens, i)
+            if all(_is_gap(it) for it in items):  # only spaces: the digits come after them
+                if end < len(tokens) and tokens[end].kind == TEXT:
+                    return None
+                continue
             raw = "".join(t.text for t in tokens[i:end]).strip()
             return _run_variants(items) or (Run(()),), raw
     return None
 
 
-def read_table4(tokens: Sequence[Token], start: int) -> tuple[Table4Result, list[Check]]:
+def read_table4(tokens: Sequence[Token], start: int, budget: Budget) -> tuple[Table4Result, list[Check]]:
     """Table 4: its 15 cells from one run of digits, cut so that each group adds up."""
     table: dict[str, int | None] = dict.fromkeys(TABLE4_KEYS)
     result = Table4Result(table=table)
@@ -600,7 +638,7 @@ def read_table4(tokens: Sequence[Token], start: int) -> tuple[Table4Result, list
     runs, raw = found_run
     result.found = True
     failed: list[Check] = []
-    cuts = sum(count_cuts(run, N4) for run in runs)
+    cuts = sum(count_cuts(run, N4, LONGEST) for run in runs)
     if cuts == 0:
         result.flags.append(
             Flag(
@@ -610,14 +648,15 @@ def read_table4(tokens: Sequence[Token], start: int) -> tuple[Table4Result, list
             )
         )
         return result, []
-    blocks = summed_blocks(5, 3) if cuts > 1 else free_blocks(N4)
-    found = _union(runs, blocks)
-    if found == [] and cuts > 1:
+    # Even digits that cut one way only must add up: cells left empty vanish from glued text,
+    # and fifteen digits can be fourteen cells, one of two digits.
+    found = _union(runs, summed_blocks(5, 3), budget)
+    if found == []:
         # The groups that fail whatever the cut: those checks fail. The cells are then left
         # null: with an identity gone, a cut that adds up elsewhere proves little.
         free = Block(5, False)
         for g, group in enumerate(TABLE4_GROUPS):
-            if _union(runs, [Block(5, True) if k == g else free for k in range(3)]) == []:
+            if _union(runs, [Block(5, True) if k == g else free for k in range(3)], budget) == []:
                 failed.append(
                     Check(
                         CHECK_TABLE4_GROUP_SUM,
@@ -625,7 +664,7 @@ def read_table4(tokens: Sequence[Token], start: int) -> tuple[Table4Result, list
                         None,
                         None,
                         False,
-                        "fails for every cut of the glued digits",
+                        "fails for every cut of the glued digits into cells",
                     )
                 )
     if not found:
@@ -653,11 +692,13 @@ def read_table4(tokens: Sequence[Token], start: int) -> tuple[Table4Result, list
     return result, failed
 
 
-def _union(runs: Sequence[Run], blocks: Sequence[Block]) -> list[tuple[int | None, ...]] | None:
+def _union(
+    runs: Sequence[Run], blocks: Sequence[Block], budget: Budget
+) -> list[tuple[int | None, ...]] | None:
     """Every reading of any of ``runs`` (None: one of them has too many to know)."""
     out: list[tuple[int | None, ...]] = []
     for run in runs:
-        got = readings(run, blocks)
+        got = readings(run, blocks, budget=budget, longest=LONGEST)
         if got is None:
             return None
         out.extend(got)
@@ -679,7 +720,7 @@ def _table2_row_at_end(key: str) -> str | None:
     return None
 
 
-def read_table2(tokens: Sequence[Token], start: int, stop: int) -> Table2Result:
+def read_table2(tokens: Sequence[Token], start: int, stop: int, budget: Budget) -> Table2Result:
     """Table 2's rows between tokens ``start`` and ``stop``: a cell is read where the digits
     allow one cut only (table 2 promises no identity to cut by); other rows are flagged."""
     result = Table2Result()
@@ -698,7 +739,7 @@ def read_table2(tokens: Sequence[Token], start: int, stop: int) -> Table2Result:
             continue
         result.found = True
         pieces, i = _table2_pieces(tokens, i, stop)
-        _read_table2_row(result, template, name, pieces)
+        _read_table2_row(result, template, name, pieces, budget)
     return result
 
 
@@ -726,7 +767,7 @@ def _table2_pieces(tokens: Sequence[Token], i: int, stop: int) -> tuple[list[tup
 
 
 def _read_table2_row(
-    result: Table2Result, template: str | None, name: str, pieces: list[tuple[int, str, str]]
+    result: Table2Result, template: str | None, name: str, pieces: list[tuple[int, str, str]], budget: Budget
 ) -> None:
     item = TABLE2_ITEMS.get(name)
     raw = " ".join(("-" if s < 0 else "") + d + (f".{f}" if f else "") for s, d, f in pieces)
@@ -738,7 +779,7 @@ def _read_table2_row(
         run = Run(tuple(d for _s, d, _f in pieces))
         if count_cuts(run, len(columns)) == 0:
             continue
-        found = readings(run, free_blocks(len(columns)), limit=1)
+        found = readings(run, free_blocks(len(columns)), limit=1, budget=budget)
         if found:  # one cut only: a sign and a fraction belong to the first and last cell of a group
             values = _table2_values(found[0], pieces)
             for col, val in zip(columns, values, strict=True):
@@ -787,32 +828,66 @@ def _table2_values(
 
 def looks_glued(text: str, *, normalized: bool = False) -> bool:
     """Two table-3 row labels run straight into digits: the text is worth reading as glued."""
-    text = text if normalized else normalize_text(text)
-    return len(_GLUED_ROW_RE.findall(text)) >= 2
+    return _first_glued_row(text if normalized else normalize_text(text)) is not None
 
 
 #: A row label, the rest of its label, then digits and blank marks enough for a row's seven cells.
-_GLUED_ROW_RE = re.compile(r"(?:本年新收|上年结转|予以公开|结转下年)[\u4e00-\u9fff]{0,12}[\d—/-]{5,}")
+#: (Spaces may stand between cells: an &nbsp; blank cell reads as one.)
+_GLUED_ROW_RE = re.compile(r"(?:本年新收|上年结转|予以公开|结转下年)[\u4e00-\u9fff]{0,12}[\d—/-][\d—/ -]{6,}")
+#: Where the tables are read, around the first glued row: table 2 before it, table 4 after.
+_BEFORE, _AFTER = 8000, 20000
 
 
-def read_glued(text: str, *, normalized: bool = False) -> GluedTables | None:
+#: The same in a document's own text, where blank cells are still non-breaking spaces, which may
+#: also open the row (no layout text puts them there).
+_NBSP_ROW_RE = re.compile(
+    r"(?:本年新收|上年结转|予以公开|结转下年)[\u4e00-\u9fff]{0,12}[\d\xa0—/-]*\xa0[\d\xa0—/-]*\d"
+)
+
+
+#: Where a row label with its digits starts, for the stretch to read (any spaces between).
+_ROW_START_RE = re.compile(r"(?:本年新收|上年结转|予以公开|结转下年)[\u4e00-\u9fff]{0,12} *[\d—/-]")
+
+
+def _first_glued_row(text: str, pattern: re.Pattern[str] = _GLUED_ROW_RE) -> int | None:
+    hits = pattern.finditer(text)
+    first = next(hits, None)
+    return first.start() if first is not None and next(hits, None) is not None else None
+
+
+def read_glued(text: str, *, normalized: bool = False, raw: str | None = None) -> GluedTables | None:
     """Tables 2-4 of a glued report, or None when the text holds no glued table 3.
 
-    ``normalized``: the text already went through :func:`parsers.text.normalize_text`.
+    ``normalized``: the text already went through :func:`parsers.text.normalize_text`. ``raw``:
+    the document's own text, where ``text`` was rebuilt from lines and lost runs of spaces (three
+    ``&nbsp;`` between digits are three blank cells); it is read instead once ``text`` looks glued.
     """
     if not normalized:
         text = normalize_text(text)
-    if not looks_glued(text, normalized=True):
+    first = _first_glued_row(text)
+    if first is None and (raw is None or _first_glued_row(raw, _NBSP_ROW_RE) is None):
         return None
-    tokens = tokenize(text, normalized=True)
+    if raw is not None:
+        text = normalize_text(raw)
+        row = _ROW_START_RE.search(text)
+        if row is None:
+            return None
+        first = row.start()
+    if first is None:
+        return None
+    # Only the stretch that can hold the tables is cut into tokens, not the narrative around it.
+    anchor = text.rfind("第二十条", max(0, first - _BEFORE), first)
+    start = anchor if anchor >= 0 else max(0, first - 1000)
+    tokens = tokenize(text[start : first + _AFTER], normalized=True)
     span = _table3_span(tokens)
     if span is None:
         return None
-    t3, failed, end = read_table3(tokens, span)
+    budget = Budget()
+    t3, failed, end = read_table3(tokens, span, budget)
     if not t3.found:
         return None
-    t2 = read_table2(tokens, 0, span[0])
-    t4, failed4 = read_table4(tokens, end)
+    t2 = read_table2(tokens, 0, span[0], budget)
+    t4, failed4 = read_table4(tokens, end, budget)
     t3.flags.insert(
         0, Flag(FLAG_GLUED_CELLS, "tables read from text whose cells were glued together", "table3")
     )

@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from .glued_split import Budget
+
 #: Nodes one solve may visit, and surviving combinations it may keep.
-SOLVE_BUDGET = 100_000
+SOLVE_BUDGET = 30_000
 MAX_SOLUTIONS = 64
 
 Candidate = tuple[int | None, ...]
@@ -47,13 +49,13 @@ def solve(
     candidates: Mapping[str, Sequence[Candidate]],
     identities: Sequence[Identity],
     *,
-    budget: int = SOLVE_BUDGET,
+    budget: Budget | None = None,
     limit: int = MAX_SOLUTIONS,
 ) -> list[dict[str, Candidate]] | None:
     """Every choice of one candidate per row that meets all ``identities`` (None: unknown).
 
     Rows an identity names must all be in ``candidates``; a row with no candidate makes the
-    problem unsolvable (an empty list).
+    problem unsolvable (an empty list). The walk draws on the document's ``budget``.
     """
     if any(not c for c in candidates.values()):
         return []
@@ -80,7 +82,8 @@ def solve(
     out: list[dict[str, Candidate]] = []
     chosen: dict[str, Candidate] = {}
     sums = [s[1] for s in state]
-    left = [budget]
+    start = SOLVE_BUDGET if budget is None else min(SOLVE_BUDGET, budget.left)
+    left = [start]
 
     def walk(i: int) -> None:
         left[0] -= 1
@@ -109,4 +112,7 @@ def solve(
         walk(0)
     except _OverBudget:
         return None
+    finally:
+        if budget is not None:
+            budget.left -= start - max(left[0], 0)
     return out

@@ -18,12 +18,14 @@ search ran over its budget, which means "unknown", never "no reading".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
-#: Search steps one run may take before it is given up as unknown.
-NODE_BUDGET = 200_000
+#: Search steps one run may take before it is given up as unknown, and one document's tables.
+#: A report of real numbers takes a few hundred; a table of random five-digit numbers runs out.
+NODE_BUDGET = 20_000
+DOCUMENT_BUDGET = 400_000
 #: Readings kept at most; more means "too many to tell apart", reported as ``None``.
 MAX_READINGS = 256
 
@@ -74,15 +76,16 @@ class _Search:
     Within a summed block the total is chosen first (where the block ends, how long its total
     is), then the parts are cut with their sum bounded by it."""
 
-    def __init__(self, run: Run, blocks: Sequence[Block], limit: int, budget: int) -> None:
+    def __init__(self, run: Run, blocks: Sequence[Block], limit: int, budget: int, longest: int) -> None:
         self.s = "".join(g or _BLANK_MARK for g in run.groups)
         self.n = n = len(self.s)
         self.blocks = list(blocks)
         self.cells_after = [sum(b.size for b in self.blocks[i + 1 :]) for i in range(len(self.blocks))]
         self.limit = limit
+        self.longest = longest
         self.budget = budget
         self.out: list[Reading] = []
-        self.acc: list[int | None] = []
+        self.cuts: dict[tuple[int, int, int, int | None], tuple[Reading, ...]] = {}
         self.memo: dict[tuple[int, int], list[tuple[int, Reading]]] = {}
         # next_cut[i]: the first group end after position i; a cell starting at i ends there at
         # the latest, so every group end is a cut.
@@ -111,7 +114,7 @@ class _Search:
 
     def _cell(self, i: int, j: int) -> tuple[bool, int | None]:
         """(s[i:j] can be one cell, its value): inside one group, a lone blank mark or zero."""
-        if j > self.next_cut[i] or j <= i:
+        if j > self.next_cut[i] or j <= i or j - i > self.longest:
             return False, None
         head = self.s[i]
         if head == _BLANK_MARK:
@@ -137,19 +140,14 @@ class _Search:
             return self.memo[key]
         found: list[tuple[int, Reading]] = []
         block = self.blocks[bi]
-        outer, self.acc = self.acc, []
         last = bi == len(self.blocks) - 1
         ends = [self.n] if last else range(start + block.size, self.n - self.cells_after[bi] + 1)
         for end in ends:
             if not block.summed:
-
-                def keep(e: int = end) -> None:
-                    found.append((e, tuple(self.acc)))
-
-                self._parts(start, end, block.size, None, keep)
+                found.extend((end, cells) for cells in self._cut(start, end, block.size, None))
                 continue
             parts = block.size - 1
-            for t in range(1, end - start - parts + 1):
+            for t in range(1, min(end - start - parts, self.longest) + 1):
                 self._tick()
                 tstart = end - t
                 ok, total = self._cell(tstart, end)
@@ -161,64 +159,104 @@ class _Search:
                 # one digit more than the longest part can have.
                 if span > parts * t or len(str(target)) > span - parts + 2:
                     continue
-
-                def close(e: int = end, v: int | None = total) -> None:
-                    found.append((e, (*self.acc, v)))
-
-                self._parts(start, tstart, parts, target, close)
-        self.acc = outer
+                found.extend((end, (*cells, total)) for cells in self._cut(start, tstart, parts, target))
         self.memo[key] = found
         return found
 
-    def _parts(self, i: int, j: int, cells: int, target: int | None, then: Callable[[], None]) -> None:
-        """Cut s[i:j] into ``cells`` cells (summing to ``target`` unless it is None), then ``then()``."""
-        self._tick()
+    def _cut(self, i: int, j: int, cells: int, target: int | None) -> tuple[Reading, ...]:
+        """Every cut of s[i:j] into ``cells`` cells (summing to ``target`` unless it is None).
+
+        Remembered by (i, j, cells, target): the same stretch is asked for again and again."""
+        key = (i, j, cells, target)
+        known = self.cuts.get(key)
+        if known is not None:
+            return known
+        out: list[Reading] = []
         if cells == 0:
             if i == j and not target:
-                then()
-            return
-        if j - i < cells:
-            return
-        first = j if cells == 1 else i + 1
-        for k in range(first, min(self.next_cut[i], j - cells + 1) + 1):
-            ok, value = self._cell(i, k)
-            if not ok:
-                break
-            rest = None
-            if target is not None:
-                rest = target - (value or 0)
-                if rest < 0:
+                out.append(())
+        elif j - i >= cells:
+            first = j if cells == 1 else i + 1
+            for k in range(first, min(self.next_cut[i], j - cells + 1) + 1):
+                self._tick()
+                ok, value = self._cell(i, k)
+                if not ok:
                     break
-                left, room = cells - 1, j - k
-                # What is left must be cut into ``left`` cells, none above ``rest``: none longer
-                # than ``rest`` (so some cell of at least room/left digits is at most ``rest``),
-                # and together at most one cell of all but left-1 digits plus left-1 small ones.
-                if rest == 0:
-                    if room != left:
+                rest = None
+                if target is not None:
+                    rest = target - (value or 0)
+                    if rest < 0:
+                        break
+                    left, room = cells - 1, j - k
+                    # What is left must be cut into ``left`` cells, none above ``rest``: none
+                    # longer than ``rest`` (so some cell of at least room/left digits is at most
+                    # ``rest``), and together at most one cell of all but left-1 digits plus
+                    # left-1 small ones.
+                    if rest == 0:
+                        if room != left:
+                            continue
+                    elif (
+                        left == 0
+                        or rest < _POW10[-(-room // left) - 1]
+                        or rest >= _POW10[room - left + 1] + 10 * left
+                    ):
                         continue
-                elif (
-                    left == 0
-                    or rest < _POW10[-(-room // left) - 1]
-                    or rest >= _POW10[room - left + 1] + 10 * left
-                ):
-                    continue
-            self.acc.append(value)
-            self._parts(k, j, cells - 1, rest, then)
-            self.acc.pop()
+                out.extend((value, *tail) for tail in self._cut(k, j, cells - 1, rest))
+                if len(out) > self.limit:
+                    raise _OverBudget
+        found = tuple(out)
+        self.cuts[key] = found
+        return found
+
+
+class Budget:
+    """Search steps left for one document: every run's search draws on it, so a report of huge
+    or random numbers costs a bounded time, its last rows read as unknown."""
+
+    def __init__(self, steps: int = DOCUMENT_BUDGET) -> None:
+        self.left = steps
+
+
+#: Finished searches, by run and blocks: reports print the same rows over and over ("0000000").
+_FOUND: dict[tuple[Run, tuple[Block, ...], int, int | None], tuple[Reading, ...]] = {}
+_FOUND_MAX = 16384
 
 
 def readings(
-    run: Run, blocks: Sequence[Block], *, limit: int = MAX_READINGS, budget: int = NODE_BUDGET
+    run: Run,
+    blocks: Sequence[Block],
+    *,
+    limit: int = MAX_READINGS,
+    budget: Budget | None = None,
+    longest: int | None = None,
 ) -> list[Reading] | None:
-    """Every reading of ``run`` as ``blocks`` with their identities kept, or None: too many to know."""
-    return _Search(run, blocks, limit, budget).search()
+    """Every reading of ``run`` as ``blocks`` with their identities kept, or None: too many to
+    know, or the search ran out of ``budget`` (at most NODE_BUDGET steps for one run). No cell
+    is longer than ``longest`` digits, where given."""
+    key = (run, tuple(blocks), limit, longest)
+    hit = _FOUND.get(key)
+    if hit is not None:
+        return list(hit)
+    steps = NODE_BUDGET if budget is None else min(NODE_BUDGET, budget.left)
+    search = _Search(run, blocks, limit, steps, longest or max(1, run.digits))
+    found = search.search()
+    if budget is not None:
+        budget.left -= steps - max(search.budget, 0)
+    if found is None:
+        return None
+    if len(_FOUND) >= _FOUND_MAX:
+        _FOUND.clear()
+    _FOUND[key] = tuple(found)
+    return found
 
 
-def count_cuts(run: Run, cells: int) -> int:
-    """How many ways ``run`` cuts into ``cells`` cells with no identity asked (counted, not searched)."""
+@lru_cache(maxsize=16384)
+def count_cuts(run: Run, cells: int, longest: int | None = None) -> int:
+    """How many ways ``run`` cuts into ``cells`` cells (none longer than ``longest`` digits) with no
+    identity asked: counted, not searched."""
     ways = {0: 1}
     for group in run.groups:
-        per = _group_ways(group)
+        per = _group_ways(group, cells, longest or len(group) or 1)
         nxt: dict[int, int] = {}
         for have, w in ways.items():
             for more, v in per.items():
@@ -228,9 +266,9 @@ def count_cuts(run: Run, cells: int) -> int:
     return ways.get(cells, 0)
 
 
-@cache
-def _group_ways(group: str) -> dict[int, int]:
-    """cells -> ways one group cuts into that many cells without leading zeros."""
+@lru_cache(maxsize=16384)
+def _group_ways(group: str, cap: int, longest: int) -> dict[int, int]:
+    """cells (up to ``cap``) -> ways one group cuts into that many cells without leading zeros."""
     if group == BLANK:
         return {1: 1}
     n = len(group)
@@ -238,8 +276,9 @@ def _group_ways(group: str) -> dict[int, int]:
     table[n] = {0: 1}
     for i in range(n - 1, -1, -1):
         acc: dict[int, int] = {}
-        for j in [i + 1] if group[i] == "0" else range(i + 1, n + 1):
+        for j in [i + 1] if group[i] == "0" else range(i + 1, min(n, i + longest) + 1):
             for c, w in table[j].items():
-                acc[c + 1] = acc.get(c + 1, 0) + w
+                if c < cap:
+                    acc[c + 1] = acc.get(c + 1, 0) + w
         table[i] = acc
     return table[0]

@@ -314,7 +314,7 @@ def _fill(report: Report, lines: list[Line], body_text: str, metadata: Metadata,
     # together, and the line readers would take such digits for a few large cells.
     from .glued import read_glued
 
-    glued = read_glued(norm_text, normalized=True)
+    glued = read_glued(norm_text, normalized=True, raw=None if form == "html" else body_text)
     if glued is not None:
         t3 = glued.table3
         t2 = glued.table2 if glued.table2.found else t2

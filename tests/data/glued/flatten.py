@@ -79,7 +79,7 @@ def flatten(stem: str, variant: str) -> str:
     rows = glue_rows(source_text(stem), kind)
     if variant == "rows":
         return rows
-    return "".join(line.strip() for line in rows.splitlines())
+    return "".join(rows.splitlines())
 
 
 def fixture_path(stem: str, variant: str) -> Path:
