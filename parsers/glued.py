@@ -318,7 +318,11 @@ def _numbering_variants(items: list[Item], tokens: Sequence[Token], end: int, st
     if items and isinstance(items[-1], str) and end < stop:
         nxt = tokens[end]
         following = [row for _pos, row in _row_hits(nxt.key)]
-        number = _SUB_ROW_NUMBER.get(following[0]) if following else None
+        # "其他" alone may be 3.其他, the last of the 2021 其他处理 rows.
+        nxt_row = (
+            "other_misc" if following and following[0] == _PLAIN_OTHER else following[0] if following else ""
+        )
+        number = _SUB_ROW_NUMBER.get(nxt_row)
         last = items[-1]
         if nxt.text.startswith(_NUMBERING_ENDS):
             # "…00000002.其他法律…": the digit before the stop is the number, whatever it reads.
@@ -483,7 +487,12 @@ def _narrow(
     idents = [i for i in _identities(order, three) if all(r in known for r in i.rows)]
     failed: list[Check] = []
     solutions = solve(known, idents, budget=budget)
-    reliable = bool(solutions) and not any(s.self_broken for s in states.values())
+    # Trust a row's own identity alone only in a table that holds together: every identity met
+    # by some reading, no row broken under every cut, and no row too short for seven cells (a
+    # sign that empty cells vanished from the text, which can leave a wrong cut adding up).
+    reliable = bool(solutions) and not any(
+        s.self_broken or (s.cuts == 0 and not s.blank) for s in states.values()
+    )
     if solutions == []:
         # Some identity cannot hold: those that fail on their own fail whatever the cells are.
         broken = [i for i in idents if solve(known, [i], budget=budget) == []]
@@ -876,7 +885,7 @@ def read_glued(text: str, *, normalized: bool = False, raw: str | None = None) -
     if first is None:
         return None
     # Only the stretch that can hold the tables is cut into tokens, not the narrative around it.
-    anchor = text.rfind("第二十条", max(0, first - _BEFORE), first)
+    anchor = text.find("第二十条", max(0, first - _BEFORE), first)
     start = anchor if anchor >= 0 else max(0, first - 1000)
     tokens = tokenize(text[start : first + _AFTER], normalized=True)
     span = _table3_span(tokens)
@@ -896,10 +905,12 @@ def read_glued(text: str, *, normalized: bool = False, raw: str | None = None) -
 
 def merge_failed_checks(checks: list[Check], failed: Sequence[Check]) -> list[Check]:
     """The computed checks, where one could not be computed (a cell null) but is known to fail
-    whatever the glued cells are, replaced by that failure."""
+    whatever the glued cells are, replaced by that failure; known failures of a table with no
+    computed check added."""
     known = {(c.name, c.scope): c for c in failed}
     out = []
     for check in checks:
         hit = known.pop((check.name, check.scope), None)
         out.append(hit if hit is not None and check.passed is None else check)
-    return out
+    # Tables with no cell read get no computed checks at all: their known failures still count.
+    return out + list(known.values())
