@@ -33,12 +33,10 @@ from .constants import (
     CHECK_TABLE3_COLUMN_SUM,
     CHECK_TABLE3_RESULT_SUM,
     CHECK_TABLE4_GROUP_SUM,
-    FLAG_BLANK_CELLS,
     FLAG_GLUED_CELLS,
     FLAG_GLUED_UNORDERED,
     FLAG_MERGED_DIGITS_SPLIT,
     FLAG_TABLE2_ROW_AMBIGUOUS,
-    FLAG_TABLE3_INCOMPLETE,
     FLAG_TABLE3_ROW_AMBIGUOUS,
     FLAG_TABLE3_ROW_DUPLICATE,
     FLAG_TABLE3_ROW_INCOMPLETE,
@@ -63,7 +61,7 @@ from .glued_split import BLANK, Block, Budget, Run, count_cuts, free_blocks, rea
 from .labels import TABLE2_ROW_LABELS, TABLE3_ROW_KEYWORDS
 from .records import Cell, Check, Fact, Flag
 from .stream import Line
-from .tables import Table2Result, Table3Result, Table4Result, detect_table2_template
+from .tables import Table2Result, Table3Result, Table4Result, detect_table2_template, finish_table3
 from .text import key_form, normalize_text
 
 N3 = len(TABLE3_COLUMNS)
@@ -589,24 +587,7 @@ def _fill_table3(
             result.flags.append(
                 Flag(FLAG_MERGED_DIGITS_SPLIT, f"table 3 row {key}: '{st.raw}' read as {list(value)}", key)
             )
-    if result.three_other_rows:
-        other = table.setdefault("other", dict.fromkeys(TABLE3_COLUMNS))
-        for col in TABLE3_COLUMNS:
-            parts = [table.get(k, {}).get(col) for k in TABLE3_OTHER_2021]
-            other[col] = sum(p for p in parts if p is not None) if all(p is not None for p in parts) else None
-    if blanks:
-        result.flags.append(
-            Flag(
-                FLAG_BLANK_CELLS,
-                f"{len(blanks)} blank table-3 cells kept as null: {', '.join(blanks[:20])}",
-                "table3",
-            )
-        )
-    missing = [k for k in order if k not in states]
-    if missing:
-        result.flags.append(
-            Flag(FLAG_TABLE3_INCOMPLETE, f"table 3 rows not found: {', '.join(missing)}", "table3")
-        )
+    finish_table3(result, order, blanks, states)
 
 
 # --- table 4 -------------------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 A run of digits such as ``21710000218`` is read as a sequence of *blocks*: a table-3 row is one
 block of seven cells whose last cell is the sum of the other six, table 4 is three blocks of five
-(four outcomes and their total). The search walks the run left to right and never builds a
-reading that a block's identity has already ruled out: once a block's first cells are cut its
-total is known, so the next digits either spell it or the branch ends, and a part sum too long
-for any cell still ahead ends the branch as well. Where :func:`parsers.digits.split_readings`
-enumerates every cut, this visits a few hundred nodes for a row.
+(four outcomes and their total). Within a block the total is chosen first (where the block ends,
+how many digits the total has), then the parts are cut left to right with what they still have
+to sum to as a bound: a part above it, a stretch too short to reach it or too long for cells no
+larger than it, ends the branch. Cuts of a stretch are remembered, and every search draws on a
+step budget (one run's, and the document's :class:`Budget`). A row of real numbers takes tens to
+a few thousand steps where enumerating every cut would take up to C(n-1, 6). The line readers'
+merged-cell repair (:func:`resolve_cut`) uses the same search.
 
 Digits the text kept apart (a space, a line break) are *groups*: no cell spans two groups. A cell
 never has a leading zero (``0`` alone is a cell, ``05`` is not). An explicit blank mark (``—``,
@@ -282,3 +284,14 @@ def _group_ways(group: str, cap: int, longest: int) -> dict[int, int]:
                     acc[c + 1] = acc.get(c + 1, 0) + w
         table[i] = acc
     return table[0]
+
+
+def resolve_cut(tokens: Sequence[str], blocks: Sequence[Block]) -> tuple[Reading | None, int]:
+    """(the one reading of digit ``tokens`` that keeps every block's identity or None, how many
+    do: 0, 1, or 2 for "several or too many to know"). The line readers' merged-cell repair."""
+    if not tokens or not all(t.isdigit() for t in tokens):
+        return None, 0
+    found = readings(Run(tuple(tokens)), blocks, limit=1)
+    if found is None:
+        return None, 2
+    return (found[0], 1) if found else (None, 0)

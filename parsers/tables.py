@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
 
 from .constants import (
@@ -24,7 +25,7 @@ from .constants import (
     TEMPLATE_2019,
     TEMPLATE_2021,
 )
-from .digits import resolve_split
+from .glued_split import resolve_cut, summed_blocks
 from .labels import match_section_heading, match_table2_row, match_table3_row
 from .records import Cell, Fact, Flag
 from .stream import Line
@@ -141,10 +142,6 @@ class Table3Result:
     found: bool = False
 
 
-def _row_identity(vals: list[int]) -> bool:
-    return sum(vals[:6]) == vals[6]
-
-
 def read_table3(lines: list[Line], region: tuple[int, int] | None) -> Table3Result:
     table: dict[str, dict[str, int | None]] = {}
     result = Table3Result(table=table)
@@ -215,11 +212,11 @@ def read_table3(lines: list[Line], region: tuple[int, int] | None) -> Table3Resu
         values = fit_width(found_run.values, N3)
         if len(values) != N3:
             tokens = [clean_cell(v.raw) for v in values]
-            reading, count = resolve_split(tokens, N3, _row_identity) if len(values) < N3 else (None, 0)
+            reading, count = resolve_cut(tokens, summed_blocks(N3)) if len(values) < N3 else (None, 0)
             raw = " ".join(tokens)
             if reading is not None:
                 result.flags.append(
-                    Flag(FLAG_MERGED_DIGITS_SPLIT, f"table 3 row {key}: '{raw}' read as {reading}", key)
+                    Flag(FLAG_MERGED_DIGITS_SPLIT, f"table 3 row {key}: '{raw}' read as {list(reading)}", key)
                 )
                 for col, val in zip(TABLE3_COLUMNS, reading, strict=True):
                     row[col] = val
@@ -240,7 +237,17 @@ def read_table3(lines: list[Line], region: tuple[int, int] | None) -> Table3Resu
                 note = "not an integer"
                 row[col] = None
             result.cells.append(Cell("table3", key, col, row[col], clean_cell(v.raw), note))
-    if three:
+    finish_table3(result, order, blanks, taken)
+    return result
+
+
+def finish_table3(
+    result: Table3Result, order: Sequence[str], blanks: list[str], found: Container[str]
+) -> None:
+    """What every table-3 reader does last: the 2021 ``other`` row as the sum of its three rows,
+    the blank cells and the rows not found flagged."""
+    table = result.table
+    if result.three_other_rows:
         # "other" is the sum of the three 2021 rows, where all are known.
         other = table.setdefault("other", dict.fromkeys(TABLE3_COLUMNS))
         for col in TABLE3_COLUMNS:
@@ -254,12 +261,11 @@ def read_table3(lines: list[Line], region: tuple[int, int] | None) -> Table3Resu
                 "table3",
             )
         )
-    missing = [k for k in order if k not in taken]
+    missing = [k for k in order if k not in found]
     if missing:
         result.flags.append(
             Flag(FLAG_TABLE3_INCOMPLETE, f"table 3 rows not found: {', '.join(missing)}", "table3")
         )
-    return result
 
 
 def _assign_runs(
@@ -312,10 +318,6 @@ class Table4Result:
     found: bool = False
 
 
-def _table4_identity(vals: list[int]) -> bool:
-    return all(sum(vals[i : i + 4]) == vals[i + 4] for i in (0, 5, 10))
-
-
 def read_table4(lines: list[Line], region: tuple[int, int] | None) -> Table4Result:
     table: dict[str, int | None] = dict.fromkeys(TABLE4_KEYS)
     result = Table4Result(table=table)
@@ -358,10 +360,10 @@ def read_table4(lines: list[Line], region: tuple[int, int] | None) -> Table4Resu
             )
         return result
     if len(values) < N4:
-        reading, count = resolve_split(tokens, N4, _table4_identity)
+        reading, count = resolve_cut(tokens, summed_blocks(5, 3))
         if reading is not None:
             result.flags.append(
-                Flag(FLAG_MERGED_DIGITS_SPLIT, f"table 4: '{raw}' read as {reading}", "table4")
+                Flag(FLAG_MERGED_DIGITS_SPLIT, f"table 4: '{raw}' read as {list(reading)}", "table4")
             )
             for key, val in zip(TABLE4_KEYS, reading, strict=True):
                 table[key] = val
