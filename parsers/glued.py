@@ -389,9 +389,16 @@ class _RowState:
     forced: bool = False  # the digits cut only one way at all
     self_broken: bool = False  # no cut keeps the row's own identity
     blank: bool = False  # no digits at all: every cell blank
+    runs: tuple[Run, ...] = ()  # the readings of the printed digits and marks
 
 
 def _row_state(row: GluedRow, budget: Budget) -> _RowState:
+    state = _cut_row(row, budget)
+    state.runs = row.runs
+    return state
+
+
+def _cut_row(row: GluedRow, budget: Budget) -> _RowState:
     if not row.runs:
         return _RowState(row.key, "", [(None,) * N3], cuts=1, forced=True, blank=True)
     cuts = sum(count_cuts(run, N3, LONGEST) for run in row.runs)
@@ -495,16 +502,17 @@ def _narrow(
         # Some identity cannot hold: those that fail on their own fail whatever the cells are.
         broken = [i for i in idents if solve(known, [i], budget=budget) == []]
         for ident in broken:
-            failed.append(
-                Check(
-                    ident.name,
-                    ident.scope,
-                    None,
-                    None,
-                    False,
-                    "fails for every cut of the glued digits into cells",
+            if _fails_every_cut(ident, states, budget):
+                failed.append(
+                    Check(
+                        ident.name,
+                        ident.scope,
+                        None,
+                        None,
+                        False,
+                        "fails for every cut of the glued digits into cells",
+                    )
                 )
-            )
         idents = [i for i in idents if i not in broken]
         solutions = solve(known, idents, budget=budget) if broken else []
     values: dict[str, tuple[int | None, ...] | None] = dict.fromkeys(states)
@@ -520,6 +528,25 @@ def _narrow(
     if not reliable:
         _confirm(states, values, ambiguous, idents)
     return values, ambiguous, failed
+
+
+def _fails_every_cut(ident: Identity, states: dict[str, _RowState], budget: Budget) -> bool:
+    """The identity fails for every cut of its rows' digits, not only for the cuts that keep each
+    row's own identity (a row the document got wrong may have none but wrong ones): only then is
+    its failure the document's. Rows with too many cuts to try leave it unsaid."""
+    every: dict[str, list[tuple[int | None, ...]]] = {}
+    for row in ident.rows:
+        st = states[row]
+        if st.blank or st.forced:
+            every[row] = st.candidates or []
+            continue
+        if st.cuts > MAX_FREE_READINGS:
+            return False
+        cuts = _union(st.runs, free_blocks(N3), budget)
+        if not cuts:
+            return False
+        every[row] = cuts
+    return solve(every, [ident], budget=budget) == []
 
 
 def _confirm(
