@@ -390,6 +390,7 @@ class _RowState:
     self_broken: bool = False  # no cut keeps the row's own identity
     blank: bool = False  # no digits at all: every cell blank
     runs: tuple[Run, ...] = ()  # the readings of the printed digits and marks
+    unconfirmed: bool = False  # a cut of its own, unconfirmed in a table that does not add up
 
 
 def _row_state(row: GluedRow, budget: Budget) -> _RowState:
@@ -571,7 +572,7 @@ def _confirm(
             if len({i.column for i in holding if key in i.rows}) < N3 - 1:
                 values[key] = None
                 ambiguous.add(key)
-                changed = True
+                st.unconfirmed = changed = True
 
 
 def _fill_table3(
@@ -597,18 +598,31 @@ def _fill_table3(
             continue
         if key in ambiguous or value is None:
             if st.cuts == 0:
-                code, why = FLAG_TABLE3_ROW_INCOMPLETE, f"its digits '{st.raw}' do not make {N3} cells"
+                code, why = (
+                    FLAG_TABLE3_ROW_INCOMPLETE,
+                    f"its digits '{st.raw}' do not make {N3} cells; left null",
+                )
+            elif st.unconfirmed:
+                why = (
+                    f"'{st.raw}' adds up, but no identity between rows confirms it in a table that breaks one"
+                )
+                code, why = FLAG_TABLE3_ROW_AMBIGUOUS, why + "; left null"
+            elif st.candidates is None:
+                code, why = FLAG_TABLE3_ROW_AMBIGUOUS, f"'{st.raw}' has too many readings to try; left null"
             else:
-                code, why = FLAG_TABLE3_ROW_AMBIGUOUS, f"'{st.raw}' has several readings the identities allow"
-            result.flags.append(Flag(code, f"table 3 row {key}: {why}; left null where they differ", key))
+                why = f"'{st.raw}' has several readings the identities allow; left null where they differ"
+                code = FLAG_TABLE3_ROW_AMBIGUOUS
+            result.flags.append(Flag(code, f"table 3 row {key}: {why}", key))
         if value is None:
             continue
+        split = f"split from '{st.raw}'"
         for col, val in zip(TABLE3_COLUMNS, value, strict=True):
             row[col] = val
-            note = f"split from '{st.raw}'" if val is not None else None
-            if val is None and key not in ambiguous:
-                note = "blank"
-                blanks.append(f"{key}.{col}")
+            note: str | None = split
+            if val is None:
+                note = None if key in ambiguous else "blank"
+                if note:
+                    blanks.append(f"{key}.{col}")
             result.cells.append(Cell("table3", key, col, val, st.raw, note))
         if key not in ambiguous and len(rows[key].runs) + len(rows[key].runs[0].groups) != 1 + N3:
             result.flags.append(
@@ -895,7 +909,9 @@ def read_glued(text: str, *, normalized: bool = False, raw: str | None = None) -
     # Only the stretch that can hold the tables is cut into tokens, not the narrative around it.
     anchor = text.find("第二十条", max(0, first - _BEFORE), first)
     start = anchor if anchor >= 0 else max(0, first - 1000)
-    tokens = tokenize(text[start : first + _AFTER], normalized=True)
+    # Section five's heading closes table 4; "存在的主要问题" is not a table label.
+    stop = text.find("存在的主要问题", first, first + _AFTER)
+    tokens = tokenize(text[start : stop if stop >= 0 else first + _AFTER], normalized=True)
     span = _table3_span(tokens)
     if span is None:
         return None
