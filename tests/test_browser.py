@@ -21,6 +21,8 @@ import pytest
 
 from gsspider import browser
 
+pytestmark = pytest.mark.crawl  # runs a crawl or a server: not in the fast lane
+
 ROOT = Path(__file__).resolve().parents[1]
 CRAWL_TIMEOUT = 50
 LINK_TEXT = "2024年政府信息公开工作年度报告"

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,51 +11,9 @@ import pytest
 from demoportal import TestPortal
 from gsspider.sites import normalise_url
 from parsers import parse_report
+from tests.conftest import crawl, local_settings, rows, run
 
-ROOT = Path(__file__).resolve().parents[1]
-CRAWL_TIMEOUT = 180
-
-
-def local_settings(portal: TestPortal, **extra: str) -> list[str]:
-    hosts = ",".join(urlsplit(s.base_url).netloc for s in portal.sites)
-    settings = {
-        "GSSPIDER_ALLOW_PRIVATE_HOSTS": hosts,
-        "DOWNLOAD_DELAY": "0",
-        "AUTOTHROTTLE_ENABLED": "False",
-        "DOWNLOAD_TIMEOUT": "5",
-        "RETRY_TIMES": "0",
-        "LOG_LEVEL": "WARNING",
-        "GSSPIDER_PROGRESS_INTERVAL": "0",
-        **extra,
-    }
-    out = []
-    for k, v in settings.items():
-        out += ["-s", f"{k}={v}"]
-    return out
-
-
-def run(args: list[str], timeout: int = CRAWL_TIMEOUT) -> subprocess.CompletedProcess:
-    proc = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc
-
-
-def crawl(
-    portal: TestPortal, db: Path, urls: list[str] | None = None, **extra: str
-) -> subprocess.CompletedProcess:
-    urls = urls or [s.base_url for s in portal.sites]
-    return run(
-        [sys.executable, "-m", "gsspider", "crawl", *urls, "--db", str(db), *local_settings(portal, **extra)]
-    )
-
-
-def rows(db: Path, sql: str, params=()) -> list[dict]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, params)]
-    finally:
-        con.close()
+pytestmark = pytest.mark.crawl  # runs a crawl or a server: not in the fast lane
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,9 @@ import pytest
 
 from demoportal import ALL_FAMILIES, TestPortal
 from gsspider.summary import format_summary, summary
-from tests.test_crawl_e2e import crawl, rows
+from tests.conftest import crawl, rows
+
+pytestmark = pytest.mark.crawl  # runs a crawl or a server: not in the fast lane
 
 
 @pytest.fixture(scope="module")

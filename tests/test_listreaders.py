@@ -581,6 +581,7 @@ def _fetch(spec: RequestSpec) -> tuple[bytes, str]:
         return error.read(), error.headers.get("Content-Type", "")
 
 
+@pytest.mark.crawl
 def test_readers_alone_find_every_report_within_the_portal_minimum():
     """Report columns' entry pages read, every request the readers ask followed: every listed
     report found, API requests <= the portal's minimum, the XXE probe never requested."""

@@ -42,6 +42,8 @@ from demoportal.render import (
 from demoportal.seeds import seed_text, seed_truth
 from parsers.constants import TABLE3_COLUMNS, TABLE4_KEYS, TEMPLATE_2019, TEMPLATE_2021
 
+pytestmark = pytest.mark.crawl  # runs a crawl or a server: not in the fast lane
+
 TIMEOUT = 5
 ANSWERS = Path(__file__).parent / "data" / "seeds" / "answers.json"
 

@@ -20,8 +20,7 @@ from demoportal import vhosts as vh
 from gsspider.discovery import nav_choices
 from gsspider.listreaders.base import anchors
 from parsers.html import decode_html
-from tests.test_crawl_e2e import rows
-from tests.test_scope_hosts import crawl_via
+from tests.conftest import crawl_via, rows
 
 DATA = Path(__file__).parent / "data" / "real-nav"
 ANSWERS = json.loads((DATA / "answers.json").read_text(encoding="utf-8"))
@@ -60,6 +59,7 @@ def test_the_way_to_the_reports_is_chosen(name):
     assert any(u in urls for u in toward), (toward, [(c.kind, c.label, c.url) for c in chosen])
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("name", PAGES)
 def test_the_crawler_requests_it(name, tmp_path):
     url = SERVED_AT[name]

@@ -20,7 +20,7 @@ from gsspider.season import Season, as_date
 from gsspider.sites import SiteEntry, check_registry, load_registry, save_registry
 from gsspider.summary import summary, year_coverage
 from parsers.identity import year_in_title
-from tests.test_crawl_e2e import ROOT, local_settings, rows, run
+from tests.conftest import ROOT, local_settings, rows, run
 
 
 def crawl(portal: TestPortal, db: Path, *extra: str) -> list[tuple[str, str, int, int]]:
@@ -56,6 +56,7 @@ def full(portal, tmp_path_factory):
 # --- the portal answers like a real server ------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_portal_answers_conditional_requests(portal):
     url = portal.ground_truth()[0]["url"]
     with urllib.request.urlopen(url, timeout=5) as resp:
@@ -98,6 +99,7 @@ def test_portal_edit_and_add_change_bytes_and_truth():
 # --- re-crawls ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_unchanged_recrawl_downloads_no_report_body(portal, full, tmp_path):
     full_db, full_answers = full
     db = tmp_path / "again.db"
@@ -123,6 +125,7 @@ def test_unchanged_recrawl_downloads_no_report_body(portal, full, tmp_path):
     assert sites and all(s["status"] == "ok" for s in sites)  # unchanged reports still count
 
 
+@pytest.mark.crawl
 def test_added_and_edited_reports_are_found_and_versioned(tmp_path):
     with TestPortal(seed=1, n_sites=3, slow_seconds=0) as p:
         db = tmp_path / "edits.db"
@@ -204,6 +207,7 @@ def test_added_and_edited_reports_are_found_and_versioned(tmp_path):
 # --- seasons ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.crawl
 def test_year_finds_exactly_that_years_reports(portal, full, tmp_path):
     _full_db, full_answers = full
     year = 2022
@@ -219,6 +223,7 @@ def test_year_finds_exactly_that_years_reports(portal, full, tmp_path):
         assert s["years_present"] == [year] and s["years_missing"] == []
 
 
+@pytest.mark.crawl
 def test_since_keeps_recent_entries_only(portal, full, tmp_path):
     db = tmp_path / "since.db"
     since = "2024-01-01"
@@ -231,6 +236,7 @@ def test_since_keeps_recent_entries_only(portal, full, tmp_path):
     assert len(answers) < len(full[1])
 
 
+@pytest.mark.crawl
 def test_bad_season_options_are_refused_clearly(portal, tmp_path):
     db = tmp_path / "bad.db"
     for args, message in (
@@ -370,6 +376,7 @@ def test_sites_registry_with_thousands_of_portals(tmp_path):
     assert "www.bad.gov.cn" in path.read_text(encoding="utf-8")  # nothing dropped
 
 
+@pytest.mark.crawl
 def test_registry_freshness_overrides_the_default(portal, full, tmp_path):
     """A site whose registry row says freshness_days=0 gets its reports revalidated; the others not."""
     full_db, _ = full
@@ -400,6 +407,7 @@ def test_registry_freshness_overrides_the_default(portal, full, tmp_path):
     assert all(s == [304] for s in statuses.values())
 
 
+@pytest.mark.crawl
 def test_wal_and_schema(full):
     db, _ = full
     con = sqlite3.connect(db)
@@ -425,6 +433,7 @@ def test_wal_and_schema(full):
         con.close()
 
 
+@pytest.mark.crawl
 def test_damaged_stored_bodies_are_fetched_again_not_trusted(portal, full, tmp_path):
     """A stored list/nav body that does not decompress, or whose bytes are not its hash, is not used
     to answer a 304: the page is fetched again, and nothing behind it is lost."""
@@ -451,6 +460,7 @@ def test_damaged_stored_bodies_are_fetched_again_not_trusted(portal, full, tmp_p
     assert rows(db, "SELECT count(*) AS n FROM report_versions")[0]["n"] == 0
 
 
+@pytest.mark.crawl
 def test_report_editions_and_exports_without_binary_columns(full, tmp_path):
     """A corrected report re-published at a new URL: same site, publisher and year, numbered in
     publication order by the report_editions view; every table exports (page bodies stay out)."""

@@ -10,12 +10,15 @@ import pytest
 
 from demoportal import TestPortal
 from gsspider import browser
-from tests.test_crawl_e2e import local_settings, rows, run
+from tests.conftest import local_settings, rows, run
 
-pytestmark = pytest.mark.skipif(
-    browser.find_chromium() is None or bool(browser.missing_packages()),
-    reason="needs Chromium and scrapy-playwright (scripts/setup-dev.sh installs them)",
-)
+pytestmark = [
+    pytest.mark.crawl,  # runs a crawl or a server: not in the fast lane
+    pytest.mark.skipif(
+        browser.find_chromium() is None or bool(browser.missing_packages()),
+        reason="needs Chromium and scrapy-playwright (scripts/setup-dev.sh installs them)",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +40,20 @@ def _crawl(portal, tmp_path: Path, render: bool) -> Path:
 
     db = tmp_path / f"render-{render}.db"
     reg = _registry(tmp_path / f"sites-{render}.csv", portal.sites[0].base_url + "/", render)
-    run([sys.executable, "-m", "gsspider", "crawl", "--sites", str(reg), "--db", str(db), *local_settings(portal)],
-        timeout=150)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "gsspider",
+            "crawl",
+            "--sites",
+            str(reg),
+            "--db",
+            str(db),
+            *local_settings(portal),
+        ],
+        timeout=150,
+    )
     return db
 
 

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from demoportal import TestPortal
-from tests.test_crawl_e2e import ROOT, local_settings
+from tests.conftest import ROOT, local_settings
+
+pytestmark = pytest.mark.crawl  # runs a crawl or a server: not in the fast lane
 
 #: A slow-ish portal so that kills land mid-crawl: one download slot (every site is 127.0.0.1), a
 #: small delay between requests.

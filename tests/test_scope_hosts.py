@@ -10,42 +10,13 @@ its bureau's unit are crawled.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from demoportal import vhosts as vh
-from tests.test_crawl_e2e import rows
+from tests.conftest import crawl_via, rows
 
-ROOT = Path(__file__).resolve().parents[1]
-CRAWL_TIMEOUT = 120
-SETTINGS = {
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "False",
-    "DOWNLOAD_TIMEOUT": "5",
-    "RETRY_TIMES": "0",
-    "LOG_LEVEL": "INFO",
-    "GSSPIDER_PROGRESS_INTERVAL": "0",
-}
-
-
-def crawl_via(proxy: vh.VirtualHosts, db: Path, *urls: str) -> subprocess.CompletedProcess:
-    args = [sys.executable, "-m", "gsspider", "crawl", *urls, "--db", str(db)]
-    for k, v in SETTINGS.items():
-        args += ["-s", f"{k}={v}"]
-    proc = subprocess.run(
-        args,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=CRAWL_TIMEOUT,
-        env=proxy.environ(dict(os.environ)),
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return proc
+pytestmark = pytest.mark.crawl  # runs a crawl or a server: not in the fast lane
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 
 from demoportal.attachments import report_pdf
 from demoportal.render import random_spec, render_report_page
-from tests.test_crawl_e2e import rows, run
+from tests.conftest import rows, run
 
 HTML = "text/html; charset=utf-8"
 PUBLISHER = "某某县人民政府"
@@ -114,6 +114,7 @@ def _crawl(portal: Portal, tmp_path: Path) -> Path:
     return db
 
 
+@pytest.mark.crawl
 def test_a_malformed_link_costs_nothing(portal, tmp_path):
     items = []
     for year in (2024, 2023, 2022):
@@ -127,6 +128,7 @@ def test_a_malformed_link_costs_nothing(portal, tmp_path):
     assert not rows(db, "SELECT * FROM crawl_errors WHERE error = 'callback_error'")
 
 
+@pytest.mark.crawl
 def test_redirects_off_the_portal_are_recorded(portal, tmp_path):
     portal.routes[("site", "/xxgk/ndbg/r2020.html")] = (302, {"Location": portal.url("other", "/moved/r2020.html")}, b"")
     portal.routes[("other", "/moved/r2020.html")] = (200, {"Content-Type": HTML}, _report(2020))
@@ -141,6 +143,7 @@ def test_redirects_off_the_portal_are_recorded(portal, tmp_path):
     assert not [p for name, p in portal.log if name == "other"]  # never asked
 
 
+@pytest.mark.crawl
 @pytest.mark.parametrize("name", ["附件1", "点击下载", "报告全文.pdf", "P020250120334455.pdf"])
 def test_attachments_whose_names_say_nothing_are_followed(portal, tmp_path, name):
     portal.page("/xxgk/ndbg/w2024.html", _wrapper(2024, f"<p>附件：<a href='./P0202501.pdf'>{name}</a></p>"
@@ -156,6 +159,7 @@ def test_attachments_whose_names_say_nothing_are_followed(portal, tmp_path, name
     assert ("site", "/xxgk/ndbg/sqb.doc") not in portal.log  # the application form is not the report
 
 
+@pytest.mark.crawl
 def test_a_withdrawn_file_behind_a_generic_403_does_not_block_the_site(portal, tmp_path):
     portal.page("/xxgk/ndbg/w2019.html", _wrapper(2019, "<a href='/attach/download.do?fileId=9'>P020200120.pdf</a>"))
     portal.routes[("site", "/attach/download.do?fileId=9")] = (

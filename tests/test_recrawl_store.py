@@ -1,4 +1,4 @@
-"""Review fixes of the re-crawl store: a 304 to a plain request is not asked again, ``--year`` keeps
+"""The re-crawl store, in process (RecrawlMiddleware, SeasonMiddleware, `crawl --resume`): a 304 to a plain request is not asked again, ``--year`` keeps
 listed-but-unreadable documents, stored unreadable documents are not counted as reports, bytes
 that change without the report changing make no new version, ``--resume`` keeps the interrupted
 crawl's freshness interval. In-process, against temporary databases: no network."""
