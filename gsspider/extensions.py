@@ -8,6 +8,8 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from gsspider import settings as defaults
+
 
 class CrawlProgress:
     def __init__(self, stats, interval: float):
@@ -17,7 +19,9 @@ class CrawlProgress:
 
     @classmethod
     def from_crawler(cls, crawler):
-        interval = crawler.settings.getfloat("GSSPIDER_PROGRESS_INTERVAL", 10.0)
+        interval = crawler.settings.getfloat(
+            "GSSPIDER_PROGRESS_INTERVAL", defaults.GSSPIDER_PROGRESS_INTERVAL
+        )
         if interval <= 0:
             raise NotConfigured
         ext = cls(crawler.stats, interval)

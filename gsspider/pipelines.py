@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from scrapy.exceptions import NotConfigured
 
+from gsspider import settings as defaults
 from gsspider import storage
 from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem, now
 from gsspider.scope import book_of
@@ -23,9 +24,9 @@ class SQLitePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("GSSPIDER_SQLITE_ENABLED", True):
+        if not crawler.settings.getbool("GSSPIDER_SQLITE_ENABLED", defaults.GSSPIDER_SQLITE_ENABLED):
             raise NotConfigured("GSSPIDER_SQLITE_ENABLED is off")
-        return cls(crawler.settings.get("GSSPIDER_DB", "data/gsspider.db"), crawler)
+        return cls(crawler.settings.get("GSSPIDER_DB", defaults.GSSPIDER_DB), crawler)
 
     def open_spider(self, spider=None):
         self.db = storage.open_db(self.path)

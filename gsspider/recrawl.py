@@ -42,12 +42,6 @@ from gsspider.scope import book_of
 
 logger = logging.getLogger(__name__)
 
-#: Request roles whose responses are reports (or report files); everything else is navigation/list.
-REPORT_ROLES = frozenset({"report", "attachment"})
-#: Roles of a list's further pages (static pages, API calls).
-PAGING_ROLES = frozenset({"list", "api"})
-#: Roles of responses that are list pages.
-LIST_ROLES = frozenset({"list", "column", "api"})
 FROM_STORE = "X-Gsspider-From-Store"
 
 

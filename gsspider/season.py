@@ -17,7 +17,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from gsspider.items import ReportItem
-from gsspider.recrawl import LIST_ROLES, PAGING_ROLES, REPORT_ROLES
+from gsspider.vocab import LIST_ROLES, PAGING_ROLES, REPORT_ROLES
 from parsers.dates import parse_date
 from parsers.identity import year_in_title
 
@@ -64,7 +64,7 @@ class SeasonMiddleware:
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        year = s.getint("GSSPIDER_SEASON_YEAR", 0) or None
+        year = int(s.get("GSSPIDER_SEASON_YEAR") or 0) or None
         since_text = (s.get("GSSPIDER_SINCE") or "").strip()
         since = as_date(since_text) if since_text else None
         if since_text and since is None:

@@ -62,7 +62,7 @@ GSSPIDER_NAV_BUDGET = 40
 GSSPIDER_MAX_NAV_DEPTH = 4
 #: Hosts (host or host:port) that may be requested although they are private or loopback
 #: addresses; seeds on such hosts add themselves. Off-site links never reach these.
-GSSPIDER_ALLOW_PRIVATE_HOSTS = []
+GSSPIDER_ALLOW_PRIVATE_HOSTS: list[str] = []
 #: Seconds between progress lines on stderr (0: off).
 GSSPIDER_PROGRESS_INTERVAL = 10.0
 #: Largest attachment (PDF/DOC/DOCX/WPS/XLS) downloaded, in bytes; a bigger one is a ``too_large`` crawl error.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict
-from typing import ClassVar
+from typing import Any
 
 import scrapy
 from parsel import Selector
@@ -17,6 +17,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from gsspider import antibot, browser, discovery
+from gsspider import settings as defaults
 from gsspider.attachments import find_attachments, frames, is_other_document, js_bound_viewer, url_kind
 from gsspider.failures import describe_failure
 from gsspider.items import ErrorItem, PageItem, ReportItem, SiteItem, now
@@ -62,8 +63,17 @@ _PRIORITY = {ROLE_ATTACHMENT: 30, ROLE_REPORT: 30, ROLE_LIST: 20, ROLE_COLUMN: 2
 
 class ReportsSpider(scrapy.Spider):
     name = "reports"
-    # Meta refreshes are read by the spider itself, to tell soft 404s from moved pages.
-    custom_settings: ClassVar[dict] = {"METAREFRESH_ENABLED": False}
+    # Meta refreshes are read by the spider itself, to tell soft 404s from moved pages. (Scrapy
+    # types custom_settings as an instance variable: a ClassVar here is a type error.)
+    custom_settings: dict[str, Any] | None = {"METAREFRESH_ENABLED": False}  # noqa: RUF012
+    # From the crawl's settings (from_crawler); a setting not given falls back to gsspider.settings.
+    site_budget: int
+    nav_budget: int
+    max_nav_depth: int
+    attachment_maxsize: int
+    max_api_requests: int
+    render_enabled: bool
+    render_unavailable: str
 
     def __init__(self, urls: str | list[str] | None = None, sites: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,13 +89,15 @@ class ReportsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         s = crawler.settings
-        spider.site_budget = s.getint("GSSPIDER_SITE_BUDGET", 2000)
-        spider.nav_budget = s.getint("GSSPIDER_NAV_BUDGET", 40)
-        spider.max_nav_depth = s.getint("GSSPIDER_MAX_NAV_DEPTH", 4)
-        spider.attachment_maxsize = s.getint("GSSPIDER_ATTACHMENT_MAXSIZE", 32 * 1024 * 1024)
-        spider.max_api_requests = s.getint("GSSPIDER_MAX_API_REQUESTS", 200)
+        spider.site_budget = s.getint("GSSPIDER_SITE_BUDGET", defaults.GSSPIDER_SITE_BUDGET)
+        spider.nav_budget = s.getint("GSSPIDER_NAV_BUDGET", defaults.GSSPIDER_NAV_BUDGET)
+        spider.max_nav_depth = s.getint("GSSPIDER_MAX_NAV_DEPTH", defaults.GSSPIDER_MAX_NAV_DEPTH)
+        spider.attachment_maxsize = s.getint(
+            "GSSPIDER_ATTACHMENT_MAXSIZE", defaults.GSSPIDER_ATTACHMENT_MAXSIZE
+        )
+        spider.max_api_requests = s.getint("GSSPIDER_MAX_API_REQUESTS", defaults.GSSPIDER_MAX_API_REQUESTS)
         # Rendering through a browser is on when crawl set-up installed scrapy-playwright's handler
-        # (gsspider.crawl does so when a site of the crawl has ``render``); else the reason it is not.
+        # (gsspider.runner does so when a site of the crawl has ``render``); else the reason it is not.
         handlers = s.getdict("DOWNLOAD_HANDLERS")
         spider.render_enabled = handlers.get("http") == browser.HANDLER
         spider.render_unavailable = s.get("GSSPIDER_RENDER_UNAVAILABLE") or ""
