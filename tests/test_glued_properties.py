@@ -13,15 +13,20 @@ table row's cells joined with nothing between them, or the whole page on one lin
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
+from collections.abc import Iterator
+from dataclasses import replace
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bench.glued import BLANKS, FAMILIES, VARIANTS, compare, render_glued
 from demoportal import labels as L
 from demoportal.render import ReportSpec
 from parsers import parse_report
+from parsers.constants import TABLE3_COLUMNS, TABLE4_KEYS, TABLE4_OUTCOMES
 from parsers.records import Report
 
 from .test_parser_properties import expected_checks
@@ -70,21 +75,114 @@ def test_glued_page_is_never_read_wrong(
         assert_checks_true(report, spec)
 
 
+def _numbers(digits: str, k: int) -> Iterator[tuple[tuple[int, ...], str]]:
+    """Every way to read k numbers (no leading zeros) off the front of ``digits``, with the rest."""
+    if k == 0:
+        yield (), digits
+        return
+    longest = 1 if digits[:1] == "0" else len(digits)
+    for size in range(1, longest + 1):
+        for more, rest in _numbers(digits[size:], k - 1):
+            yield (int(digits[:size]), *more), rest
+
+
+def _summed(digits: str, parts: int) -> Iterator[tuple[tuple[int, ...], str]]:
+    """Readings of ``parts`` numbers off the front whose last is the sum of the others."""
+    for nums, rest in _numbers(digits, parts - 1):
+        total = str(sum(nums))
+        if rest.startswith(total):
+            yield (*nums, int(total)), rest[len(total) :]
+
+
+def _row_readings(spec: ReportSpec, row: str) -> list[dict[str, int]]:
+    """Every cut of a table-3 row's glued digits that keeps the row's own total."""
+    digits = "".join(str(spec.table3[row][c]) for c in TABLE3_COLUMNS)
+    return [
+        dict(zip(TABLE3_COLUMNS, nums, strict=True))
+        for nums, rest in _summed(digits, len(TABLE3_COLUMNS))
+        if not rest
+    ]
+
+
+def _table4_readings(spec: ReportSpec) -> list[dict[str, int]]:
+    """Every cut of table 4's glued digits that keeps each group's total."""
+    digits = "".join(str(spec.table4[k]) for k in TABLE4_KEYS)
+    readings: list[tuple[int, ...]] = []
+
+    def walk(rest: str, done: tuple[int, ...]) -> None:
+        if len(done) == len(TABLE4_KEYS):
+            if not rest:
+                readings.append(done)
+            return
+        for nums, tail in _summed(rest, len(TABLE4_OUTCOMES)):
+            walk(tail, done + nums)
+
+    walk(digits, ())
+    return [dict(zip(TABLE4_KEYS, nums, strict=True)) for nums in readings]
+
+
+def ambiguous_cells(report: Report, spec: ReportSpec) -> set[tuple[str, str]]:
+    """The cells of the rows the parser left null that another whole reading sets differently.
+
+    Independent of the parser: every cut of those rows' rendered digits keeping each row's own
+    total, combined, kept where every check of the rendered tables still passes.
+    """
+    rows = [r for r in spec.table3_rows if None in report.table3[r].values()]
+    table4_null = None in report.table4.values()
+    choices: list[list[tuple[str, dict[str, int]]]] = [[(r, x) for x in _row_readings(spec, r)] for r in rows]
+    if table4_null:
+        choices.append([("table4", x) for x in _table4_readings(spec)])
+    assert math.prod(len(c) for c in choices) <= 200_000, "too many readings to check"
+    want = expected_checks(spec)
+    varying: set[tuple[str, str]] = set()
+    for combo in itertools.product(*choices):
+        table3 = {r: dict(v) for r, v in spec.table3.items()}
+        table4 = dict(spec.table4)
+        for where, reading in combo:
+            (table4 if where == "table4" else table3[where]).update(reading)
+        alt = replace(spec, table3=table3, table4=table4)
+        if expected_checks(alt) != want:
+            continue
+        varying |= {(r, c) for r in rows for c in TABLE3_COLUMNS if table3[r][c] != spec.table3[r][c]}
+        varying |= {("table4", k) for k in TABLE4_KEYS if table4[k] != spec.table4[k]}
+    return varying
+
+
 @GLUED
 @given(seed=st.integers(0, 2**32), variant=st.sampled_from(VARIANTS), word_style=st.booleans())
+# Two readings keep every identity: 1|15 or 11|5 in three rows whose columns move together.
+@example(seed=3_390_153_106, variant="rows", word_style=False)
 def test_consistent_glued_tables_come_back_whole(seed: int, variant: str, word_style: bool) -> None:
-    """Tables whose identities hold, every cell filled: every cell is recovered.
+    """Tables whose identities hold, every cell filled: every cell is recovered, except a cell
+    that another reading of the same digits, keeping every identity, sets differently.
 
     (With blank cells a run of marks such as "————" can stand for two to four cells, so a table
     of blanks and zeros may stay partly null; the test above still holds there.)
     """
     spec = FAMILIES["consistent"](random.Random(seed))
     report = parse_report(render_glued(spec, variant, word_style=word_style))
-    verdict, _right, null, wrong = compare(report, spec)
-    assert (verdict, null, wrong) == ("exact", 0, 0)
+    _verdict, _right, null, wrong = compare(report, spec)
+    assert wrong == 0
+    if null:
+        nulls = {(r, c) for r in spec.table3_rows for c in TABLE3_COLUMNS if report.table3[r][c] is None}
+        nulls |= {("table4", k) for k in TABLE4_KEYS if report.table4[k] is None}
+        unexplained = nulls - ambiguous_cells(report, spec)
+        assert not unexplained, f"left null though the digits read one way only: {sorted(unexplained)}"
     assert report.source_form == "glued"
     assert report.templates.get("table3") == spec.template
     assert_checks_true(report, spec)
+
+
+def test_the_ambiguity_oracle_tells_one_reading_from_two() -> None:
+    """The oracle above can fail: it finds the known two readings, and none in a one-way row."""
+    spec = FAMILIES["consistent"](random.Random(3_390_153_106))
+    report = parse_report(render_glued(spec, "rows"))
+    assert ("new_received", "social_welfare") in ambiguous_cells(report, spec)
+    row = spec.table3_rows[1]
+    spec.table3[row] = dict(zip(TABLE3_COLUMNS, (3, 0, 0, 0, 0, 0, 3), strict=True))
+    report.table3[row]["natural_person"] = None  # as if the parser had left it null
+    assert len(_row_readings(spec, row)) == 1
+    assert (row, "natural_person") not in ambiguous_cells(report, spec)
 
 
 _PIECES = st.sampled_from(
