@@ -127,8 +127,9 @@ class RedirectLoopMiddleware:
     """Sees 3xx responses before Scrapy's RedirectMiddleware and stops a chain that comes back on itself."""
 
     def process_response(self, request: Request, response: Response, spider=None):
-        if response.status in (301, 302, 303, 307, 308) and b"Location" in response.headers:
-            target = response.urljoin(response.headers[b"Location"].decode("latin-1"))
+        location = response.headers.get(b"Location")
+        if response.status in (301, 302, 303, 307, 308) and location:
+            target = response.urljoin(location.decode("latin-1"))
             chain = [*request.meta.get("redirect_urls", []), request.url]
             if target in chain:
                 raise RedirectLoop(f"redirect loop: {' -> '.join([*chain, target])}")

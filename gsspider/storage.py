@@ -24,7 +24,7 @@ migrations = Migrations("gsspider")
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["sites"].create(
+    db.table("sites").create(
         {
             "url": str,
             "name": str,
@@ -39,7 +39,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="url",
         if_not_exists=True,
     )
-    db["pages"].create(
+    db.table("pages").create(
         {
             "url": str,
             "site": str,
@@ -57,7 +57,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="url",
         if_not_exists=True,
     )
-    db["reports"].create(
+    db.table("reports").create(
         {
             "url": str,
             "site": str,
@@ -90,7 +90,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk="url",
         if_not_exists=True,
     )
-    db["cells"].create(
+    db.table("cells").create(
         {
             "report_url": str,
             "table_name": str,
@@ -104,7 +104,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("report_url", "table_name", "row_key", "column_key"),
         if_not_exists=True,
     )
-    db["checks"].create(
+    db.table("checks").create(
         {
             "report_url": str,
             "name": str,
@@ -117,7 +117,7 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         pk=("report_url", "name", "scope"),
         if_not_exists=True,
     )
-    db["crawl_errors"].create(
+    db.table("crawl_errors").create(
         {
             "url": str,
             "site": str,
@@ -132,24 +132,24 @@ def m001_initial(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
     # trigram: Chinese has no spaces, so word tokenizers see a whole sentence as one token.
-    db["reports"].enable_fts(
+    db.table("reports").enable_fts(
         ["title", "publisher", "text"], create_triggers=True, replace=True, tokenize="trigram"
     )
-    db["reports"].create_index(["site"], if_not_exists=True)
-    db["reports"].create_index(["report_year"], if_not_exists=True)
-    db["pages"].create_index(["site"], if_not_exists=True)
+    db.table("reports").create_index(["site"], if_not_exists=True)
+    db.table("reports").create_index(["report_year"], if_not_exists=True)
+    db.table("pages").create_index(["site"], if_not_exists=True)
 
 
 @migrations()
 def m002_recrawl(db: sqlite_utils.Database) -> None:
     """Re-crawls (stored bodies of nav/list pages, validation times), report versions, crawls."""
-    pages = db["pages"]
+    pages = db.table("pages")
     for name, kind in (("body", bytes), ("crawl_id", int), ("validated_at", str)):
         if name not in pages.columns_dict:
             pages.add_column(name, kind)
-    if "version" not in db["reports"].columns_dict:
-        db["reports"].add_column("version", int)
-    db["report_versions"].create(
+    if "version" not in db.table("reports").columns_dict:
+        db.table("reports").add_column("version", int)
+    db.table("report_versions").create(
         {
             "id": int,
             "report_url": str,
@@ -166,13 +166,13 @@ def m002_recrawl(db: sqlite_utils.Database) -> None:
         pk="id",
         if_not_exists=True,
     )
-    db["report_versions"].create_index(["report_url"], if_not_exists=True)
-    db["crawls"].create(
+    db.table("report_versions").create_index(["report_url"], if_not_exists=True)
+    db.table("crawls").create(
         {"id": int, "started": str, "finished": str, "status": str, "args": str, "resumed": int},
         pk="id",
         if_not_exists=True,
     )
-    db["pages"].create_index(["crawl_id"], if_not_exists=True)
+    db.table("pages").create_index(["crawl_id"], if_not_exists=True)
 
 
 @migrations()
@@ -201,8 +201,8 @@ def m004_site_hosts(db: sqlite_utils.Database) -> None:
     """The hosts each site was crawled on, and why each belongs to it (JSON list: host, reason —
     seed / registry / registrable domain / relocation / navigation link — and for a navigation
     link the page, its label and the admitted path)."""
-    if "hosts" not in db["sites"].columns_dict:
-        db["sites"].add_column("hosts", str)
+    if "hosts" not in db.table("sites").columns_dict:
+        db.table("sites").add_column("hosts", str)
 
 
 #: Fields compared between versions of a report (not bookkeeping like fetched_at or the hash).
@@ -386,15 +386,15 @@ def store_report(
             if change is not None:
                 row["version"] += 1
                 _keep_version(db, old, row, *change)
-        db["reports"].upsert(row, pk="url", alter=True)
+        db.table("reports").upsert(row, pk="url", alter=True)
         db.execute("DELETE FROM cells WHERE report_url = ?", [url])
         db.execute("DELETE FROM checks WHERE report_url = ?", [url])
         if cells:
-            db["cells"].insert_all(
+            db.table("cells").insert_all(
                 cells, pk=("report_url", "table_name", "row_key", "column_key"), replace=True
             )
         if checks:
-            db["checks"].insert_all(checks, pk=("report_url", "name", "scope"), replace=True)
+            db.table("checks").insert_all(checks, pk=("report_url", "name", "scope"), replace=True)
         # The parse is stored: the raw body is no longer needed to answer a 304.
         db.execute("UPDATE pages SET body = NULL WHERE url = ? AND body IS NOT NULL", [url])
 
@@ -447,7 +447,7 @@ def _keep_version(
     old_cells: list[dict[str, Any]],
 ) -> None:
     url = old["url"]
-    db["report_versions"].insert(
+    db.table("report_versions").insert(
         {
             "report_url": url,
             "version": old.get("version") or 1,
@@ -465,7 +465,7 @@ def _keep_version(
 
 
 def store_page(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
-    db["pages"].upsert(row, pk="url", alter=True)
+    db.table("pages").upsert(row, pk="url", alter=True)
 
 
 def store_error(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
@@ -477,7 +477,7 @@ def store_error(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
             [row["at"], row["message"], row.get("status"), *key],
         )
     else:
-        db["crawl_errors"].insert(
+        db.table("crawl_errors").insert(
             {
                 "url": row["url"],
                 "site": row["site"],
@@ -492,7 +492,7 @@ def store_error(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
 
 
 def store_site(db: sqlite_utils.Database, row: dict[str, Any]) -> None:
-    db["sites"].upsert(row, pk="url", alter=True)
+    db.table("sites").upsert(row, pk="url", alter=True)
 
 
 # --- re-crawls and resumes ----------------------------------------------------------------
@@ -539,7 +539,7 @@ def mark_page(db: sqlite_utils.Database, url: str, **fields: Any) -> None:
 
 def start_crawl(db: sqlite_utils.Database, args: dict[str, Any]) -> int:
     with db.atomic():
-        db["crawls"].insert(
+        db.table("crawls").insert(
             {
                 "started": now(),
                 "status": "running",
@@ -553,7 +553,7 @@ def start_crawl(db: sqlite_utils.Database, args: dict[str, Any]) -> int:
 
 def unfinished_crawl(db: sqlite_utils.Database) -> dict[str, Any] | None:
     """The newest crawl that did not finish (killed, interrupted), with its args decoded."""
-    if not db["crawls"].exists():
+    if not db.table("crawls").exists():
         return None
     row = _one(db, "SELECT * FROM crawls WHERE finished IS NULL ORDER BY id DESC LIMIT 1", [])
     if row is not None:

@@ -83,4 +83,3 @@ def detect_text_form(lines: Iterable[Line]) -> str:
         return "plain"
     best = max((pipe, "pipe_rows"), (layout, "layout"), (single, "cell_per_line"))
     return best[1]
-

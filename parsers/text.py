@@ -41,7 +41,6 @@ def to_simplified(s: str) -> str:
     return _t2s(s)
 
 
-
 def normalize_text(s: str) -> str:
     """Half-width, Simplified text with original line structure kept."""
     return to_simplified(to_halfwidth(s))
@@ -60,4 +59,3 @@ def document_key_form(s: str) -> str:
     texts (up to 65,536 of them, tens of KB each) alive for the life of the process.
     """
     return _PUNCT_RE.sub("", _t2s(to_halfwidth(s)))
-

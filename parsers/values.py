@@ -53,4 +53,3 @@ def parse_value(raw: str) -> CellValue | None:
 
 def is_value(raw: str) -> bool:
     return parse_value(raw) is not None
-

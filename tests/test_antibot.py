@@ -56,14 +56,20 @@ def test_plain_404_and_500_are_not_blocks():
 
 
 def test_script_mentioning_ts_without_rm_tags_is_not_ruishu():
-    body = b"<html><script>var $_ts = window['$_ts'];</script><body>" + "正文".encode() * 50 + b"</body></html>"
+    body = (
+        b"<html><script>var $_ts = window['$_ts'];</script><body>" + "正文".encode() * 50 + b"</body></html>"
+    )
     assert antibot.detect(200, {}, body) is None
 
 
 @pytest.mark.parametrize(
     ("status", "headers", "body"),
     [
-        (403, {"server": ["AliyunOSS"]}, b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"),
+        (
+            403,
+            {"server": ["AliyunOSS"]},
+            b"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>",
+        ),
         (403, {}, b"<html><body><h1>Whitelabel Error Page</h1><p>Access Denied</p></body></html>"),
         (503, {}, "<html><body>非法请求，系统维护中</body></html>".encode()),
         (429, {}, b"Request Denied: too many requests"),

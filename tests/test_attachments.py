@@ -28,7 +28,9 @@ def test_trs_attachment_block():
 def test_hanweb_downfile_names_its_type_in_the_query():
     html = '<p>附件：<a href="/module/download/downfile.jsp?classid=0&amp;filename=7668d88a8929af50.pdf">报告.pdf</a></p>'
     [att] = _find(html)
-    assert att.url == "http://www.xx.gov.cn/module/download/downfile.jsp?classid=0&filename=7668d88a8929af50.pdf"
+    assert (
+        att.url == "http://www.xx.gov.cn/module/download/downfile.jsp?classid=0&filename=7668d88a8929af50.pdf"
+    )
     assert att.kind == "pdf"
 
 
@@ -39,9 +41,12 @@ def test_download_service_typed_by_link_text():
 
 
 def test_every_type_and_no_plain_pages():
-    html = "".join(
-        f'<a href="/f/a.{ext}">a.{ext}</a>' for ext in ("pdf", "doc", "docx", "wps", "xls", "xlsx", "ofd")
-    ) + '<a href="/x/t1.html">页面</a><a href="/x/pdf.html">pdf说明</a><a href="javascript:void(0)">a.pdf</a>'
+    html = (
+        "".join(
+            f'<a href="/f/a.{ext}">a.{ext}</a>' for ext in ("pdf", "doc", "docx", "wps", "xls", "xlsx", "ofd")
+        )
+        + '<a href="/x/t1.html">页面</a><a href="/x/pdf.html">pdf说明</a><a href="javascript:void(0)">a.pdf</a>'
+    )
     kinds = [a.kind for a in _find(html)]
     assert kinds == ["pdf", "doc", "docx", "wps", "xls", "xlsx", "ofd"]
 

@@ -274,7 +274,9 @@ def test_an_about_blank_iframe_belongs_to_its_parent():
 def test_a_redirect_followed_by_the_browser_stays_on_the_first_host():
     blank = _Frame("about:blank")
     first = _Req(PAGE, blank, "document", navigation=True)
-    off = _Req("http://127.0.0.1:9/redirected-nav.html", blank, "document", navigation=True, redirected_from=first)
+    off = _Req(
+        "http://127.0.0.1:9/redirected-nav.html", blank, "document", navigation=True, redirected_from=first
+    )
     on = _Req("http://127.0.0.1:8000/moved.html", blank, "document", navigation=True, redirected_from=first)
     assert browser.skip_resource(off)
     assert not browser.skip_resource(on)

@@ -79,8 +79,11 @@ def test_attachments_keep_url_type_size_and_hash(portal, crawled):
         [page] = rows(db, "SELECT * FROM pages WHERE url = ?", (t["url"],))
         assert page["kind"] == "attachment"
         assert page["bytes"] > 1000 and len(page["content_hash"]) == 64
-        assert page["content_type"] and ("pdf" in page["content_type"] or "word" in page["content_type"]
-                                         or "officedocument" in page["content_type"])
+        assert page["content_type"] and (
+            "pdf" in page["content_type"]
+            or "word" in page["content_type"]
+            or "officedocument" in page["content_type"]
+        )
         [report] = rows(db, "SELECT content_hash FROM reports WHERE url = ?", (t["url"],))
         assert report["content_hash"] == page["content_hash"]
 
@@ -123,9 +126,15 @@ def test_blocked_sites_are_blocked_with_their_reason_never_no_reports(portal, cr
 
 
 def test_blocked_sites_are_asked_once(portal, crawled):
-    blocked = {urlsplit(e["site_url"]).netloc for e in portal.site_expectations() if e["expected_status"] == "blocked"}
+    blocked = {
+        urlsplit(e["site_url"]).netloc
+        for e in portal.site_expectations()
+        if e["expected_status"] == "blocked"
+    }
     for netloc in blocked:
-        asked = [r for r in portal.request_log if urlsplit(r.site).netloc == netloc and r.path != "/__truth__.json"]
+        asked = [
+            r for r in portal.request_log if urlsplit(r.site).netloc == netloc and r.path != "/__truth__.json"
+        ]
         assert 1 <= len(asked) <= 2, asked  # robots.txt and/or the home page, then nothing
 
 
@@ -144,7 +153,9 @@ def test_broken_list_answers_are_errors_and_xxe_is_never_resolved(portal, crawle
     probe = [n["url"] for n in portal.noise() if n["kind"] == "xxe_probe"]
     assert probe and not any(portal.requested(u) for u in probe)
     errors = rows(db, "SELECT url, error, message FROM crawl_errors WHERE error = 'list_unreadable'")
-    broken_kinds = {n["kind"] for n in portal.noise() if n["kind"] in ("invalid_xml", "xxe", "malformed_json")}
+    broken_kinds = {
+        n["kind"] for n in portal.noise() if n["kind"] in ("invalid_xml", "xxe", "malformed_json")
+    }
     assert len(errors) >= len(broken_kinds) - 1  # refused XXE answers may be salvaged or refused
     assert errors
 

@@ -30,8 +30,11 @@ def test_every_cli_command_is_in_the_readme():
 def test_readme_test_command_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    command = "sh scripts/setup-dev.sh && python -m pytest"
-    assert command in readme
-    assert command in ci
+    command = ci.strip().splitlines()[-1]
+    assert command == "sh scripts/setup-dev.sh && sh scripts/check.sh"
+    assert f"    {command}\n" in readme, "the README shows CI's command as its test command"
+    check = (ROOT / "scripts" / "check.sh").read_text(encoding="utf-8")
+    for step in ("ruff check .", "ruff format --check .", "mypy", "pytest"):
+        assert f"python -m {step}" in check
     setup = (ROOT / "scripts" / "setup-dev.sh").read_text(encoding="utf-8")
     assert "pip install -e '.[dev]'" in setup

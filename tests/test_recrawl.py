@@ -270,9 +270,7 @@ def test_season_rules():
     since = Season(since=date(2024, 6, 1))
     assert since.keeps_entry("XX县2019年政府信息公开工作年度报告", date(2024, 6, 1))
     assert not since.keeps_entry("XX县2023年政府信息公开工作年度报告", date(2024, 3, 1))
-    assert as_date("2025-03-15 09:30:00") == date(2025, 3, 15) and as_date("2025年3月5日") == date(
-        2025, 3, 5
-    )
+    assert as_date("2025-03-15 09:30:00") == date(2025, 3, 15) and as_date("2025年3月5日") == date(2025, 3, 5)
     assert as_date("2025-02-30") is None and as_date(None) is None
 
 

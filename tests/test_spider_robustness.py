@@ -83,16 +83,28 @@ def _wrapper(year: int, link: str) -> str:
 @pytest.fixture
 def portal():
     p = Portal()
-    p.page("/", "<html><head><title>某某县人民政府</title></head><body><a href='/xxgk/index.html'>政府信息公开</a></body></html>")
-    p.routes[("site", "/robots.txt")] = (200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /admin/\n")
-    p.page("/xxgk/index.html", "<html><body><a href='/xxgk/ndbg/list.html'>政府信息公开年报</a></body></html>")
+    p.page(
+        "/",
+        "<html><head><title>某某县人民政府</title></head><body><a href='/xxgk/index.html'>政府信息公开</a></body></html>",
+    )
+    p.routes[("site", "/robots.txt")] = (
+        200,
+        {"Content-Type": "text/plain"},
+        b"User-agent: *\nDisallow: /admin/\n",
+    )
+    p.page(
+        "/xxgk/index.html", "<html><body><a href='/xxgk/ndbg/list.html'>政府信息公开年报</a></body></html>"
+    )
     yield p
     p.close()
 
 
 def _list(portal: Portal, items: list[tuple[str, str]]) -> None:
     lis = "".join(f"<li><a href='{href}'>{title}</a><span>2025-01-20</span></li>" for href, title in items)
-    portal.page("/xxgk/ndbg/list.html", f"<html><head><title>政府信息公开年报</title></head><body><ul>{lis}</ul></body></html>")
+    portal.page(
+        "/xxgk/ndbg/list.html",
+        f"<html><head><title>政府信息公开年报</title></head><body><ul>{lis}</ul></body></html>",
+    )
 
 
 def _crawl(portal: Portal, tmp_path: Path) -> Path:
@@ -130,38 +142,66 @@ def test_a_malformed_link_costs_nothing(portal, tmp_path):
 
 @pytest.mark.crawl
 def test_redirects_off_the_portal_are_recorded(portal, tmp_path):
-    portal.routes[("site", "/xxgk/ndbg/r2020.html")] = (302, {"Location": portal.url("other", "/moved/r2020.html")}, b"")
+    portal.routes[("site", "/xxgk/ndbg/r2020.html")] = (
+        302,
+        {"Location": portal.url("other", "/moved/r2020.html")},
+        b"",
+    )
     portal.routes[("other", "/moved/r2020.html")] = (200, {"Content-Type": HTML}, _report(2020))
-    portal.page("/xxgk/ndbg/w2019.html", _wrapper(2019, f"<a href='/attach/download.do?fileId=9'>{_title(2019)}.pdf</a>"))
-    portal.routes[("site", "/attach/download.do?fileId=9")] = (302, {"Location": portal.url("other", "/f/r2019.pdf")}, b"")
+    portal.page(
+        "/xxgk/ndbg/w2019.html",
+        _wrapper(2019, f"<a href='/attach/download.do?fileId=9'>{_title(2019)}.pdf</a>"),
+    )
+    portal.routes[("site", "/attach/download.do?fileId=9")] = (
+        302,
+        {"Location": portal.url("other", "/f/r2019.pdf")},
+        b"",
+    )
     _list(portal, [("/xxgk/ndbg/r2020.html", _title(2020)), ("/xxgk/ndbg/w2019.html", _title(2019))])
     db = _crawl(portal, tmp_path)
     errors = {r["url"]: r for r in rows(db, "SELECT * FROM crawl_errors WHERE error = 'offsite_redirect'")}
     assert portal.url("site", "/xxgk/ndbg/r2020.html") in errors
     assert portal.url("site", "/attach/download.do?fileId=9") in errors
-    assert portal.url("other", "/moved/r2020.html") in errors[portal.url("site", "/xxgk/ndbg/r2020.html")]["message"]
+    assert (
+        portal.url("other", "/moved/r2020.html")
+        in errors[portal.url("site", "/xxgk/ndbg/r2020.html")]["message"]
+    )
     assert not [p for name, p in portal.log if name == "other"]  # never asked
 
 
 @pytest.mark.crawl
 @pytest.mark.parametrize("name", ["附件1", "点击下载", "报告全文.pdf", "P020250120334455.pdf"])
 def test_attachments_whose_names_say_nothing_are_followed(portal, tmp_path, name):
-    portal.page("/xxgk/ndbg/w2024.html", _wrapper(2024, f"<p>附件：<a href='./P0202501.pdf'>{name}</a></p>"
-                                                  "<p><a href='./sqb.doc'>政府信息公开申请表.doc</a></p>"))
-    portal.routes[("site", "/xxgk/ndbg/P0202501.pdf")] = (200, {"Content-Type": "application/pdf"}, _pdf(2024))
+    portal.page(
+        "/xxgk/ndbg/w2024.html",
+        _wrapper(
+            2024,
+            f"<p>附件：<a href='./P0202501.pdf'>{name}</a></p>"
+            "<p><a href='./sqb.doc'>政府信息公开申请表.doc</a></p>",
+        ),
+    )
+    portal.routes[("site", "/xxgk/ndbg/P0202501.pdf")] = (
+        200,
+        {"Content-Type": "application/pdf"},
+        _pdf(2024),
+    )
     _list(portal, [("/xxgk/ndbg/w2024.html", _title(2024))])
     db = _crawl(portal, tmp_path)
     [report] = rows(db, "SELECT * FROM reports WHERE is_report = 1")
     assert report["url"] == portal.url("site", "/xxgk/ndbg/P0202501.pdf")
     assert report["attachment_of"] == portal.url("site", "/xxgk/ndbg/w2024.html")
-    cells = rows(db, "SELECT count(*) AS n FROM cells WHERE report_url = ? AND table_name = 'table3'", (report["url"],))
+    cells = rows(
+        db, "SELECT count(*) AS n FROM cells WHERE report_url = ? AND table_name = 'table3'", (report["url"],)
+    )
     assert cells[0]["n"] > 50
     assert ("site", "/xxgk/ndbg/sqb.doc") not in portal.log  # the application form is not the report
 
 
 @pytest.mark.crawl
 def test_a_withdrawn_file_behind_a_generic_403_does_not_block_the_site(portal, tmp_path):
-    portal.page("/xxgk/ndbg/w2019.html", _wrapper(2019, "<a href='/attach/download.do?fileId=9'>P020200120.pdf</a>"))
+    portal.page(
+        "/xxgk/ndbg/w2019.html", _wrapper(2019, "<a href='/attach/download.do?fileId=9'>P020200120.pdf</a>")
+    )
     portal.routes[("site", "/attach/download.do?fileId=9")] = (
         403,
         {"Content-Type": HTML},
@@ -172,7 +212,9 @@ def test_a_withdrawn_file_behind_a_generic_403_does_not_block_the_site(portal, t
     db = _crawl(portal, tmp_path)
     [site] = rows(db, "SELECT status, reason FROM sites")
     assert site["status"] == "ok"
-    assert {r["report_year"] for r in rows(db, "SELECT report_year FROM reports WHERE is_report = 1")} == {2024}
+    assert {r["report_year"] for r in rows(db, "SELECT report_year FROM reports WHERE is_report = 1")} == {
+        2024
+    }
     errors = rows(db, "SELECT error, message FROM crawl_errors")
     assert any(e["error"] == "http_403" and "attachment" in e["message"] for e in errors)
 
@@ -189,4 +231,6 @@ def test_a_failing_callback_becomes_a_crawl_error():
     response = HtmlResponse(request.url, body=b"<html></html>", request=request)
     [item] = mw.process_spider_exception(response, ValueError("odd bytes"), None)
     assert isinstance(item, ErrorItem)
-    assert item.error == "callback_error" and "odd bytes" in item.message and item.site == "http://127.0.0.1:1/"
+    assert (
+        item.error == "callback_error" and "odd bytes" in item.message and item.site == "http://127.0.0.1:1/"
+    )

@@ -428,10 +428,10 @@ class ReportsSpider(scrapy.Spider):
     def _article(self, response: Response, state: SiteState):
         role = response.meta.get("role")
         yield self._page_item(response, ROLE_ATTACHMENT if role == ROLE_ATTACHMENT else ROLE_REPORT)
-        html = isinstance(response, TextResponse)
-        if html:
-            yield from self._check_html(response, state)
-            refresh = self._meta_refresh(response, state)
+        page = response if isinstance(response, TextResponse) else None
+        if page is not None:
+            yield from self._check_html(page, state)
+            refresh = self._meta_refresh(page, state)
             if refresh is not None:
                 yield from refresh
                 return
@@ -439,12 +439,12 @@ class ReportsSpider(scrapy.Spider):
             response.body,
             url=response.url,
             content_type=_header(response, b"Content-Type"),
-            encoding=response.encoding if html else None,
+            encoding=page.encoding if page is not None else None,
         )
         listed_title = response.meta.get("list_title") or ""
         listed_as_report = discovery.classify_list_item(listed_title) == discovery.REPORT
-        if html and role != ROLE_ATTACHMENT:
-            followed = yield from self._attachments(response, state, report, listed_as_report)
+        if page is not None and role != ROLE_ATTACHMENT:
+            followed = yield from self._attachments(page, state, report, listed_as_report)
             if followed:
                 return  # the report is in its attachments; this page is only their wrapper
         flagged = {f.code for f in report.flags} & STORED_UNREAD_FLAGS
@@ -476,9 +476,9 @@ class ReportsSpider(scrapy.Spider):
                 state, response.url, ERROR_NOT_PARSED, f"listed as a report but {reasons}", response.status
             )
         self.crawler.stats.inc_value("gsspider/not_reports")
-        if html and role == ROLE_REPORT:
+        if page is not None and role == ROLE_REPORT:
             # Not a report after all: maybe a sub-column listing reports.
-            yield from self._read_list(response, state, response.meta.get("depth", 0))
+            yield from self._read_list(page, state, page.meta.get("depth", 0))
 
     def _report_item(self, response: Response, state: SiteState, report: Report) -> ReportItem:
         return ReportItem(
