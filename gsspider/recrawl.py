@@ -109,8 +109,7 @@ class RecrawlMiddleware:
             logger.warning("--resume: no unfinished crawl in %s; starting a new one", self.path)
         s = self.crawler.settings
         args = {
-            "urls": getattr(spider, "_urls", None),
-            "sites": getattr(spider, "_sites_path", None),
+            **spider.crawl_args(),
             "season_year": s.get("GSSPIDER_SEASON_YEAR") or None,
             "since": s.get("GSSPIDER_SINCE") or None,
             "freshness_days": self.freshness_days,

@@ -42,7 +42,7 @@ def middleware(db: Path, **settings) -> tuple[RecrawlMiddleware, SimpleNamespace
     mw = RecrawlMiddleware(crawler, str(db))
     book = SiteBook()
     book.add(SiteEntry(url=SITE))
-    spider = SimpleNamespace(book=book, sites=book.sites, _urls=[SITE], _sites_path=None)
+    spider = SimpleNamespace(book=book, sites=book.sites, crawl_args=lambda: {"urls": [SITE], "sites": None})
     crawler.spider = spider  # components reach the crawl's sites through crawler.spider
     mw.spider_opened(spider)
     return mw, spider

@@ -84,6 +84,10 @@ class ReportsSpider(scrapy.Spider):
         self.book = SiteBook()
         self._pending_items: list = []  # items found while starting (yielded by start())
 
+    def crawl_args(self) -> dict[str, Any]:
+        """What this crawl was asked to crawl, as the ``crawls`` table records it."""
+        return {"urls": self._urls, "sites": self._sites_path}
+
     # --- set-up --------------------------------------------------------------
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
