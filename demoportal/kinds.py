@@ -3,287 +3,38 @@
 The six demo kinds (:data:`KIND_CYCLE`) make the demo and bench sets; the issue-4 kinds
 (:data:`FAMILY_GROUPS`: Hanweb, TRS API, gkmlpt, attachment-only reports, blocked and mis-declared
 sites, and a list built only by JavaScript) are added by name. A new kind of portal is a new entry
-in :data:`PROFILES` (and, for a new list mechanism, a new family in :mod:`.families`).
+in ``data/kinds.toml`` (and, for a new list mechanism, a new family in :mod:`.families`).
 """
 
 from __future__ import annotations
 
+import tomllib
+from importlib import resources
 from typing import Any
 
 from .model import SiteProfile
 
-_CITY_DEPARTMENTS = (
-    "财政局",
-    "教育局",
-    "卫生健康委员会",
-    "自然资源和规划局",
-    "生态环境局",
-    "交通运输局",
-    "民政局",
-    "人力资源和社会保障局",
-    "市场监督管理局",
-    "住房和城乡建设局",
-)
-_TOWN_DEPARTMENTS = ("财政所", "社会事务办公室", "综合行政执法队", "便民服务中心", "农业农村办公室", "司法所")
 
-PROFILES = {
-    "city": SiteProfile(
-        kind="city",
-        level="city",
-        place_suffix="市",
-        publisher_suffix="人民政府",
-        site_suffix="门户网站",
-        family="paged",
-        cms="plain",
-        charset="utf-8",
-        section=("/xxgk/", "政府信息公开"),
-        report_column=("ndbg", "政府信息公开年报"),
-        page_size=6,
-        departments=3,
-        department_columns=False,
-        department_names=_CITY_DEPARTMENTS,
-        options={"list_file": "list.html", "article": "content_{id}.html"},
-        seeds=(
-            "000_84d29601319eacdc",
-            "001_e5f035dbe7594dbe",
-            "002_2c7573db75c79bd6",
-            "003_5d8db5c6007b71c2",
-            "004_d4f694ae76a36438",
-        ),
-        offsite_report=True,
-    ),
-    "county": SiteProfile(
-        kind="county",
-        level="county",
-        place_suffix="县",
-        publisher_suffix="人民政府",
-        site_suffix="门户网站",
-        family="trs",
-        cms="trs",
-        charset="utf-8",
-        section=("/zwgk/", "政务公开"),
-        report_column=("zfxxgknb", "年度报告"),
-        page_size=5,
-        departments=2,
-        department_columns=True,
-        department_names=_CITY_DEPARTMENTS,
-        options={"pager": "literal"},
-        legacy_report=True,
-        defect=True,
-        interpretation=True,
-    ),
-    "town": SiteProfile(
-        kind="town",
-        level="town",
-        place_suffix="镇",
-        publisher_suffix="人民政府",
-        site_suffix="网站",
-        family="trs",
-        cms="trs",
-        charset="utf-8",
-        section=("/zwgk/", "信息公开"),
-        report_column=("xxgknb", "信息公开年报"),
-        page_size=4,
-        departments=0,
-        department_columns=False,
-        department_names=_TOWN_DEPARTMENTS,
-        options={"pager": "variable"},
-        slow=True,
-    ),
-    "town-legacy": SiteProfile(
-        kind="town-legacy",
-        level="town",
-        place_suffix="镇",
-        publisher_suffix="人民政府",
-        site_suffix="网站",
-        family="paged",
-        cms="plain",
-        charset="gbk",
-        section=("/gk/", "政务公开"),
-        report_column=("nb", "政务公开年报"),
-        page_size=5,
-        departments=0,
-        department_columns=False,
-        department_names=_TOWN_DEPARTMENTS,
-        options={"list_file": "list.asp", "article": "show.asp?id={id}"},
-    ),
-    "town-plain": SiteProfile(
-        kind="town-plain",
-        level="town",
-        place_suffix="镇",
-        publisher_suffix="人民政府",
-        site_suffix="网站",
-        family="paged",
-        cms="plain",
-        charset="utf-8",
-        section=("/xxgk/", "政府信息公开"),
-        report_column=("zfxxgknb", "政府信息公开年报"),
-        page_size=8,
-        departments=0,
-        department_columns=False,
-        department_names=_TOWN_DEPARTMENTS,
-        options={"list_file": "list.html", "article": "detail_{id}.html"},
-    ),
-    "street": SiteProfile(
-        kind="street",
-        level="street",
-        place_suffix="街道",
-        publisher_suffix="办事处",
-        site_suffix="网站",
-        family="trs",
-        cms="trs",
-        charset="utf-8",
-        section=("/zwgk/", "政府信息公开"),
-        report_column=("gknb", "政府信息公开年报"),
-        page_size=4,
-        departments=1,
-        department_columns=False,
-        department_names=_TOWN_DEPARTMENTS,
-        options={"pager": "variable"},
-    ),
-}
+def _profile(kind: str, fields: dict[str, Any], levels: dict[str, dict[str, Any]]) -> SiteProfile:
+    values = {**levels[fields["level"]], **fields}
+    for name, value in values.items():
+        if isinstance(value, list):
+            values[name] = tuple(value)  # TOML arrays; the profile's sequences are tuples
+    if "second_defects" in values:  # TOML keys are strings; API page numbers are ints
+        values["second_defects"] = {int(k): v for k, v in values["second_defects"].items()}
+    return SiteProfile(kind=kind, **values)
+
+
+def _load() -> dict[str, SiteProfile]:
+    data = tomllib.loads(resources.files(__package__).joinpath("data/kinds.toml").read_text(encoding="utf-8"))
+    return {kind: _profile(kind, fields, data["levels"]) for kind, fields in data["kinds"].items()}
+
+
+#: Every kind, by name, as ``data/kinds.toml`` describes it.
+PROFILES = _load()
+
 #: The demo set, in order; larger portals cycle through it (extras only on the first of each).
 KIND_CYCLE = ("city", "county", "town", "town-legacy", "town-plain", "street")
-
-_BLOCKED_BASE: dict[str, Any] = {
-    "level": "city",
-    "place_suffix": "市",
-    "publisher_suffix": "人民政府",
-    "site_suffix": "门户网站",
-    "family": "trs",
-    "cms": "trs",
-    "charset": "utf-8",
-    "section": ("/zwgk/", "政府信息公开"),
-    "report_column": ("ndbg", "政府信息公开年报"),
-    "page_size": 10,
-    "departments": 0,
-    "department_columns": False,
-    "department_names": _CITY_DEPARTMENTS,
-}
-
-#: Issue-4 kinds: dynamic list families, attachment-only reports, blocked and mis-declared sites.
-PROFILES.update(
-    {
-        "hanweb": SiteProfile(
-            kind="hanweb",
-            level="county",
-            place_suffix="县",
-            publisher_suffix="人民政府",
-            site_suffix="门户网站",
-            family="hanweb",
-            cms="hanweb",
-            charset="utf-8",
-            section=("/col/", "政府信息公开"),
-            report_column=("ndbg", "政府信息公开年报"),
-            page_size=0,  # per_page / group_size are chosen from the column's length
-            departments=3,
-            department_columns=False,
-            department_names=_CITY_DEPARTMENTS,
-            second_column=("bmnb", "部门政府信息公开年报"),
-            second_defects={1: "invalid_xml", 2: "xxe"},
-            download_report=True,
-        ),
-        "trs-api": SiteProfile(
-            kind="trs-api",
-            level="county",
-            place_suffix="县",
-            publisher_suffix="人民政府",
-            site_suffix="门户网站",
-            family="trs_api",
-            cms="trs",
-            charset="utf-8",
-            section=("/zwgk/zfxxgkzl/", "政府信息公开"),
-            report_column=("gkndbg", "政府信息公开年度报告"),
-            page_size=10,
-            departments=3,
-            department_columns=False,
-            department_names=_CITY_DEPARTMENTS,
-            options={"ext": "htm", "page_size": 10},
-            ext="htm",
-            second_column=("bmgkndbg", "部门政府信息公开年度报告"),
-            second_defects={1: "invalid_json"},
-        ),
-        "gkmlpt": SiteProfile(
-            kind="gkmlpt",
-            level="district",
-            place_suffix="区",
-            publisher_suffix="人民政府",
-            site_suffix="门户网站",
-            family="gkmlpt",
-            cms="plain",
-            charset="utf-8",
-            section=("/gkmlpt/", "政府信息公开"),
-            report_column=("ndbg", "政府信息公开年报"),
-            page_size=10,
-            departments=2,
-            department_columns=False,
-            department_names=_CITY_DEPARTMENTS,
-            news_family="trs",
-            options={"page_size": 10},
-        ),
-        "attachments": SiteProfile(
-            kind="attachments",
-            level="town",
-            place_suffix="镇",
-            publisher_suffix="人民政府",
-            site_suffix="网站",
-            family="trs",
-            cms="trs",
-            charset="utf-8",
-            section=("/xxgk/", "政府信息公开"),
-            report_column=("xxgknb", "政府信息公开年报"),
-            page_size=6,
-            departments=2,
-            department_columns=False,
-            department_names=_TOWN_DEPARTMENTS,
-            options={"pager": "variable"},
-            attachments=True,
-        ),
-        "ruishu-412": SiteProfile(kind="ruishu-412", blocked="ruishu-412", **_BLOCKED_BASE),
-        "ruishu-200": SiteProfile(kind="ruishu-200", blocked="ruishu-200", **_BLOCKED_BASE),
-        "jiasule-521": SiteProfile(kind="jiasule-521", blocked="jiasule-521", **_BLOCKED_BASE),
-        "waf-403": SiteProfile(kind="waf-403", blocked="waf", **_BLOCKED_BASE),
-        "gbk-misdeclared": SiteProfile(
-            kind="gbk-misdeclared",
-            level="town",
-            place_suffix="镇",
-            publisher_suffix="人民政府",
-            site_suffix="网站",
-            family="paged",
-            cms="plain",
-            charset="gbk",
-            section=("/xxgk/", "政务公开"),
-            report_column=("nb", "政务公开年报"),
-            page_size=5,
-            departments=0,
-            department_columns=False,
-            department_names=_TOWN_DEPARTMENTS,
-            options={"list_file": "list.html", "article": "info_{id}.html"},
-            header_charset="utf-8",
-            meta_charset="gb2312",
-            article_meta_charset="",
-        ),
-        #: A town site whose report column is built only by JavaScript: found only when rendered.
-        "render": SiteProfile(
-            kind="render",
-            level="town",
-            place_suffix="镇",
-            publisher_suffix="人民政府",
-            site_suffix="网站",
-            family="jsrender",
-            cms="plain",
-            charset="utf-8",
-            section=("/xxgk/", "政府信息公开"),
-            report_column=("jsnb", "政府信息公开年报"),
-            page_size=4,
-            departments=0,
-            department_columns=False,
-            department_names=_TOWN_DEPARTMENTS,
-            options={"list_file": "list.html", "article": "detail_{id}.html"},
-            news_family="paged",
-        ),
-    }
-)
 
 #: What ``TestPortal(families=…)`` adds after the demo cycle: group name -> site kinds, one site each.
 FAMILY_GROUPS: dict[str, tuple[str, ...]] = {

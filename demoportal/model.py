@@ -123,13 +123,13 @@ class SiteProfile:
     site_suffix: str  # 门户网站 / 网站
     family: str
     cms: str  # article page template: "trs" | "plain"
-    charset: str
     section: tuple[str, str]  # (directory, anchor text of the 政府信息公开 link)
     report_column: tuple[str, str]  # (directory key, column name)
     page_size: int
-    departments: int  # bodies besides the site's own that publish reports here
-    department_columns: bool  # departments get their own sub-columns (else they share the column)
     department_names: tuple[str, ...]
+    charset: str = "utf-8"
+    departments: int = 0  # bodies besides the site's own that publish reports here
+    department_columns: bool = False  # departments get their own sub-columns (else they share the column)
     options: dict[str, Any] = field(default_factory=dict)  # family options
     #: demo extras, on the first site of the kind only
     seeds: tuple[str, ...] = ()  # seed ids whose texts are published here
