@@ -18,7 +18,10 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,6 +59,24 @@ def run_worker(
     return data
 
 
+@contextmanager
+def bench_portal(args: argparse.Namespace, **options: Any) -> Iterator[tuple[TestPortal, Path]]:
+    """The bench portal the command line describes (--sites, --reports-per-site, --seed, --bulk),
+    with no slow page, and a temporary directory for the crawl's files."""
+    with (
+        TestPortal(
+            n_sites=args.sites,
+            reports_per_site=args.reports_per_site,
+            seed=args.seed,
+            slow_seconds=0.0,
+            bulk=args.bulk,
+            **options,
+        ) as portal,
+        tempfile.TemporaryDirectory() as tmpdir,
+    ):
+        yield portal, Path(tmpdir)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sites", type=int, default=50)
@@ -80,18 +101,7 @@ def main() -> None:
     ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
 
-    with (
-        TestPortal(
-            n_sites=args.sites,
-            reports_per_site=args.reports_per_site,
-            seed=args.seed,
-            slow_seconds=0.0,
-            bulk=args.bulk,
-            families=_families(args.families),
-        ) as portal,
-        tempfile.TemporaryDirectory() as tmpdir,
-    ):
-        tmp = Path(tmpdir)
+    with bench_portal(args, families=_families(args.families)) as (portal, tmp):
         urls = [s.base_url for s in portal.sites]
         truth = {t["url"] for t in portal.ground_truth() if t["expected_status"] == "parsed"}
         unread = {t["url"] for t in portal.ground_truth() if t["expected_status"] != "parsed"}

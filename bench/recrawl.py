@@ -17,15 +17,13 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.crawl import run_worker  # noqa: E402
-from demoportal import TestPortal  # noqa: E402
+from bench.crawl import bench_portal, run_worker  # noqa: E402
 
 
 def main() -> None:
@@ -37,17 +35,7 @@ def main() -> None:
     ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
 
-    with (
-        TestPortal(
-            n_sites=args.sites,
-            reports_per_site=args.reports_per_site,
-            seed=args.seed,
-            slow_seconds=0.0,
-            bulk=args.bulk,
-        ) as portal,
-        tempfile.TemporaryDirectory() as tmpdir,
-    ):
-        tmp = Path(tmpdir)
+    with bench_portal(args) as (portal, tmp):
         urls = [s.base_url for s in portal.sites]
         truth = portal.ground_truth()
         newest = max(t["report_year"] for t in truth)

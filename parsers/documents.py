@@ -116,15 +116,20 @@ def _pdf(data: bytes) -> Document:
     return doc
 
 
-def _docx(data: bytes) -> Document:
+def _zip_bomb(data: bytes, kind: str) -> Document | None:
+    """An unreadable ``kind`` document where the zip would expand past the limits, else None."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         total = sum(i.file_size for i in zf.infolist())
-        if total > MAX_UNZIPPED_BYTES or total > MAX_ZIP_RATIO * max(len(data), 1):
-            return Document(
-                "docx",
-                None,
-                [(FLAG_UNREADABLE_DOCUMENT, f"DOCX expands to {total} bytes: refused as a zip bomb")],
-            )
+    if total > MAX_UNZIPPED_BYTES or total > MAX_ZIP_RATIO * max(len(data), 1):
+        message = f"{kind.upper()} expands to {total} bytes: refused as a zip bomb"
+        return Document(kind, None, [(FLAG_UNREADABLE_DOCUMENT, message)])
+    return None
+
+
+def _docx(data: bytes) -> Document:
+    refused = _zip_bomb(data, "docx")
+    if refused is not None:
+        return refused
     import docx  # python-docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -707,14 +712,9 @@ def _cell_text(value: object) -> str:
 
 def _xlsx(data: bytes) -> Document:
     """An .xlsx through openpyxl (read-only, cached values); merged ranges from the sheet XML."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        total = sum(i.file_size for i in zf.infolist())
-        if total > MAX_UNZIPPED_BYTES or total > MAX_ZIP_RATIO * max(len(data), 1):
-            return Document(
-                "xlsx",
-                None,
-                [(FLAG_UNREADABLE_DOCUMENT, f"XLSX expands to {total} bytes: refused as a zip bomb")],
-            )
+    refused = _zip_bomb(data, "xlsx")
+    if refused is not None:
+        return refused
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
