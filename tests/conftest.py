@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from demoportal.vhosts import VirtualHosts
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The gsspider command as a subprocess runs it: this interpreter, the installed package.
+GSSPIDER = [sys.executable, "-m", "gsspider"]
 DATA = Path(__file__).parent / "data"
 CRAWL_TIMEOUT = 180
 #: Settings of a crawl of loopback servers: no politeness delay, no retries, quiet.
@@ -70,14 +72,12 @@ def crawl(
     portal: TestPortal, db: Path, urls: list[str] | None = None, **extra: str
 ) -> subprocess.CompletedProcess:
     urls = urls or [s.base_url for s in portal.sites]
-    return run(
-        [sys.executable, "-m", "gsspider", "crawl", *urls, "--db", str(db), *local_settings(portal, **extra)]
-    )
+    return run([*GSSPIDER, "crawl", *urls, "--db", str(db), *local_settings(portal, **extra)])
 
 
 def crawl_via(proxy: VirtualHosts, db: Path, *urls: str, timeout: int = 120) -> subprocess.CompletedProcess:
     """Crawl named hosts through the loopback proxy (``http_proxy``), logging at INFO."""
-    args = [sys.executable, "-m", "gsspider", "crawl", *urls, "--db", str(db)]
+    args = [*GSSPIDER, "crawl", *urls, "--db", str(db)]
     args += setting_args({**FAST_CRAWL, "LOG_LEVEL": "INFO"})
     return run(args, timeout=timeout, env=proxy.environ(dict(os.environ)))
 

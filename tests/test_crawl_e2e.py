@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from demoportal import TestPortal
 from gsspider.sites import normalise_url
 from parsers import parse_report
-from tests.conftest import crawl, local_settings, rows, run
+from tests.conftest import GSSPIDER, crawl, local_settings, rows, run
 
 pytestmark = pytest.mark.crawl  # runs a crawl or a server: not in the fast lane
 
@@ -161,9 +160,7 @@ def test_export_csv_and_jsonl(crawled, tmp_path):
     out = tmp_path / "cells.csv"
     run(
         [
-            sys.executable,
-            "-m",
-            "gsspider",
+            *GSSPIDER,
             "export",
             "--table",
             "cells",
@@ -180,9 +177,7 @@ def test_export_csv_and_jsonl(crawled, tmp_path):
     assert len(lines) > 100
     proc = run(
         [
-            sys.executable,
-            "-m",
-            "gsspider",
+            *GSSPIDER,
             "export",
             "--table",
             "reports",

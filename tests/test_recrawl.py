@@ -20,14 +20,14 @@ from gsspider.season import Season, as_date
 from gsspider.sites import SiteEntry, check_registry, load_registry, save_registry
 from gsspider.summary import summary, year_coverage
 from parsers.identity import year_in_title
-from tests.conftest import ROOT, local_settings, rows, run
+from tests.conftest import GSSPIDER, ROOT, local_settings, rows, run
 
 
 def crawl(portal: TestPortal, db: Path, *extra: str) -> list[tuple[str, str, int, int]]:
     """Crawl every site of the portal into ``db``; the portal's answers to this crawl."""
     start = len(portal.transfers)
     urls = [s.base_url for s in portal.sites]
-    run([sys.executable, "-m", "gsspider", "crawl", *urls, "--db", str(db), *local_settings(portal), *extra])
+    run([*GSSPIDER, "crawl", *urls, "--db", str(db), *local_settings(portal), *extra])
     return portal.transfers[start:]
 
 
@@ -172,9 +172,7 @@ def test_added_and_edited_reports_are_found_and_versioned(tmp_path):
         out = tmp_path / "versions.jsonl"
         run(
             [
-                sys.executable,
-                "-m",
-                "gsspider",
+                *GSSPIDER,
                 "export",
                 "--table",
                 "report_versions",
@@ -245,7 +243,7 @@ def test_bad_season_options_are_refused_clearly(portal, tmp_path):
         (["--freshness-days", "-1"], "--freshness-days"),
     ):
         proc = subprocess.run(
-            [sys.executable, "-m", "gsspider", "crawl", portal.sites[0].base_url, "--db", str(db), *args],
+            [*GSSPIDER, "crawl", portal.sites[0].base_url, "--db", str(db), *args],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -312,7 +310,7 @@ def test_sites_registry_with_thousands_of_portals(tmp_path):
     save_registry(path, entries)
     assert load_registry(path) == entries
     assert check_registry(path) == ([], 3000)
-    cli = [sys.executable, "-m", "gsspider", "sites"]
+    cli = [*GSSPIDER, "sites"]
     proc = subprocess.run(
         [*cli, "list", "--sites", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=60
     )
@@ -389,9 +387,7 @@ def test_registry_freshness_overrides_the_default(portal, full, tmp_path):
     start = len(portal.transfers)
     run(
         [
-            sys.executable,
-            "-m",
-            "gsspider",
+            *GSSPIDER,
             "crawl",
             "--sites",
             str(registry),
@@ -476,9 +472,7 @@ def test_report_editions_and_exports_without_binary_columns(full, tmp_path):
     out = tmp_path / "editions.jsonl"
     run(
         [
-            sys.executable,
-            "-m",
-            "gsspider",
+            *GSSPIDER,
             "export",
             "--table",
             "report_editions",
@@ -504,9 +498,7 @@ def test_report_editions_and_exports_without_binary_columns(full, tmp_path):
         for fmt in ("csv", "jsonl"):
             proc = run(
                 [
-                    sys.executable,
-                    "-m",
-                    "gsspider",
+                    *GSSPIDER,
                     "export",
                     "--table",
                     table,
@@ -517,7 +509,5 @@ def test_report_editions_and_exports_without_binary_columns(full, tmp_path):
                 ]
             )
             assert "Traceback" not in proc.stderr
-    header = run(
-        [sys.executable, "-m", "gsspider", "export", "--table", "pages", "--db", str(db_path)]
-    ).stdout
+    header = run([*GSSPIDER, "export", "--table", "pages", "--db", str(db_path)]).stdout
     assert "validated_at" in header.splitlines()[0] and ",body," not in header.splitlines()[0]

@@ -10,7 +10,7 @@ import pytest
 
 from demoportal import TestPortal
 from gsspider import browser
-from tests.conftest import local_settings, rows, run
+from tests.conftest import GSSPIDER, local_settings, rows, run
 
 pytestmark = [
     pytest.mark.crawl,  # runs a crawl or a server: not in the fast lane
@@ -36,15 +36,12 @@ def _registry(path: Path, url: str, render: bool) -> Path:
 
 
 def _crawl(portal, tmp_path: Path, render: bool) -> Path:
-    import sys
 
     db = tmp_path / f"render-{render}.db"
     reg = _registry(tmp_path / f"sites-{render}.csv", portal.sites[0].base_url + "/", render)
     run(
         [
-            sys.executable,
-            "-m",
-            "gsspider",
+            *GSSPIDER,
             "crawl",
             "--sites",
             str(reg),

@@ -5,7 +5,6 @@ callback that fails. A tiny 127.0.0.1 portal per test, crawled in a subprocess, 
 from __future__ import annotations
 
 import random
-import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 from demoportal.attachments import report_pdf
 from demoportal.render import random_spec, render_report_page
-from tests.conftest import rows, run
+from tests.conftest import GSSPIDER, rows, run
 
 HTML = "text/html; charset=utf-8"
 PUBLISHER = "某某县人民政府"
@@ -119,7 +118,7 @@ def _crawl(portal: Portal, tmp_path: Path) -> Path:
         "LOG_LEVEL": "WARNING",
         "GSSPIDER_PROGRESS_INTERVAL": "0",
     }
-    args = [sys.executable, "-m", "gsspider", "crawl", portal.url("site"), "--db", str(db)]
+    args = [*GSSPIDER, "crawl", portal.url("site"), "--db", str(db)]
     for k, v in settings.items():
         args += ["-s", f"{k}={v}"]
     run(args, timeout=120)
