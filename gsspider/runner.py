@@ -29,6 +29,7 @@ def run_crawl(
     sites: str | None = None,
     settings: dict[str, Any] | None = None,
     spider_kwargs: dict[str, Any] | None = None,
+    spider: str | type = "reports",
 ) -> dict[str, Any]:
     """Crawl in this process (blocking) and return Scrapy's final stats.
 
@@ -37,7 +38,7 @@ def run_crawl(
     s = make_settings(db, **(settings or {}))
     enable_browser(s, sites or (None if urls else s.get("GSSPIDER_SITES")))
     process = CrawlerProcess(s)
-    crawler = process.create_crawler("reports")
+    crawler = process.create_crawler(spider)  # a distributed crawl's own spider class (gsspider.distributed)
     process.crawl(crawler, urls=urls or None, sites=sites, **(spider_kwargs or {}))
     process.start()
     return dict(crawler.stats.get_stats())

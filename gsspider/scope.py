@@ -175,6 +175,10 @@ class SiteState:
 class SiteBook:
     """The crawl-wide book of sites: look-ups by URL, admissions, the seeds' own hosts."""
 
+    #: The class of the book's site states (a distributed crawl keeps them in Redis:
+    #: :class:`gsspider.distributed.RedisSiteBook`).
+    state_class: type[SiteState] = SiteState
+
     def __init__(self, admit_suffixes: tuple[str, ...] = DEFAULT_ADMIT_SUFFIXES) -> None:
         #: Other hosts (rules 2 and relocations) are admitted only under these suffixes.
         self.admit_suffixes = tuple(s.strip(".").lower() for s in admit_suffixes if s.strip("."))
@@ -194,7 +198,7 @@ class SiteBook:
         return self.sites.get(site_url or "")
 
     def add(self, entry: SiteEntry) -> SiteState:
-        state = SiteState(entry)
+        state = self.state_class(entry)
         self.sites[entry.url] = state
         self.seed_hosts.add(entry.host)
         self._admit_host(state, Admission(entry.host, ADMIT_SEED, via=entry.url))

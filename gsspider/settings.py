@@ -36,6 +36,8 @@ DOWNLOADER_MIDDLEWARES = {
     "gsspider.middlewares.RedirectLoopMiddleware": 650,
     # Conditional requests, freshness, resume: after decompression (590), before retries (550).
     "gsspider.recrawl.RecrawlMiddleware": 580,
+    # A distributed crawl's per-site delay and concurrency, shared by all workers (off without GSSPIDER_REDIS).
+    "gsspider.distributed.SiteSlotMiddleware": 950,
 }
 SPIDER_MIDDLEWARES = {
     "gsspider.season.SeasonMiddleware": 550,  # --year / --since (off unless set)
@@ -89,3 +91,13 @@ GSSPIDER_RESUME = False
 GSSPIDER_SEASON_YEAR = None
 #: Only entries published on or after this date, YYYY-MM-DD (``--since``); None: no limit.
 GSSPIDER_SINCE = None
+#: Distributed crawl (``gsspider crawl --redis`` / ``gsspider worker --redis``): the Redis URL of
+#: the shared frontier, duplicate filter and per-site state; "" crawls in this process alone.
+GSSPIDER_REDIS = ""
+#: "seed" (put the sites into the shared frontier, then stop) or "worker" (crawl from it); set by the commands.
+GSSPIDER_REDIS_ROLE = "worker"
+#: Prefix of every Redis key of a distributed crawl (two crawls on one Redis need two prefixes).
+GSSPIDER_REDIS_PREFIX = "gsspider"
+#: Seconds a worker's in-flight request stays leased without renewal; a killed worker's requests
+#: go back to the frontier after this long (renewed every third of it while they run).
+GSSPIDER_REDIS_LEASE = 60.0

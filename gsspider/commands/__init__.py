@@ -7,9 +7,9 @@ this order, which is the order ``gsspider --help`` lists them in.
 
 from __future__ import annotations
 
-from . import crawl, demo, export, parse, sites
+from . import crawl, demo, export, merge, parse, sites, worker
 
-COMMANDS = (parse, crawl, demo, export, sites)
+COMMANDS = (parse, crawl, demo, export, sites, worker, merge)
 
 
 def register(sub) -> None:

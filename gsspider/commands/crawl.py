@@ -127,6 +127,10 @@ def run(args: argparse.Namespace) -> int:
     if refusal:
         print(f"gsspider crawl: {refusal}", file=sys.stderr)
         return 2
+    if getattr(args, "redis", None):
+        from gsspider.commands.worker import seed
+
+        return seed(args, sites, overrides)
     try:
         stats = runner.run_crawl(args.urls, db=args.db, sites=sites, settings=overrides)
     except ValueError as exc:  # a bad registry row, a bad setting
@@ -158,6 +162,12 @@ def register(sub) -> None:
         metavar="N",
         help="stored report pages validated within N days are not requested "
         f"(0: revalidate all; default {settings.GSSPIDER_FRESHNESS_DAYS:g})",
+    )
+    p.add_argument(
+        "--redis",
+        metavar="URL",
+        help="distributed crawl: put the sites into the shared frontier at redis://HOST:PORT/N and stop "
+        "(gsspider worker crawls them; see docs/distributed.md)",
     )
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy/gsspider setting")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
