@@ -39,6 +39,8 @@ class ConcurrencyProbe:
         self.lock = threading.Lock()
         self.now: Counter[str] = Counter()
         self.most: Counter[str] = Counter()
+        self.last: dict[str, float] = {}
+        self.gaps: dict[str, float] = {}  # site -> shortest time between two request starts
         self._original = None
 
     def __enter__(self) -> ConcurrencyProbe:
@@ -53,6 +55,10 @@ class ConcurrencyProbe:
             with probe.lock:
                 probe.now[site] += 1
                 probe.most[site] = max(probe.most[site], probe.now[site])
+                at = time.monotonic()
+                if site in probe.last:
+                    probe.gaps[site] = min(probe.gaps.get(site, 1e9), at - probe.last[site])
+                probe.last[site] = at
             try:
                 return original(handler, *args, **kwargs)
             finally:
@@ -70,10 +76,17 @@ class ConcurrencyProbe:
     def reset(self) -> None:
         with self.lock:
             self.most.clear()
+            self.last.clear()
+            self.gaps.clear()
 
     def peak(self) -> int:
         with self.lock:
             return max(self.most.values(), default=0)
+
+    def shortest_gap(self) -> float:
+        """The shortest time between two request starts on one site (any site), seconds."""
+        with self.lock:
+            return min(self.gaps.values(), default=float("nan"))
 
 
 def redis_command(binary: str, port: int, folder: Path) -> list[str]:
@@ -142,6 +155,12 @@ def setting_args(pairs: dict[str, str]) -> list[str]:
     return out
 
 
+def run(cmd: list[str], timeout: float = 3600) -> None:
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])} … failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+
+
 def recall(db: Path, truth: set[str]) -> tuple[int, int]:
     con = sqlite3.connect(db)
     try:
@@ -161,7 +180,15 @@ def main() -> None:
         "--per-site", type=int, default=4, help="per-site concurrency (CONCURRENT_REQUESTS_PER_DOMAIN)"
     )
     ap.add_argument("--workers", default="1,2,4")
-    ap.add_argument("--no-single", action="store_true", help="skip the single-process gsspider crawl")
+    ap.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a setting for every crawl"
+    )
+    ap.add_argument(
+        "--single",
+        action="store_true",
+        help="also time gsspider crawl alone; on the local portal every site is 127.0.0.1, which Scrapy's "
+        "own per-host slots make one slot (one delay for all sites), so it is not a fair comparison",
+    )
     args = ap.parse_args()
     counts = [int(n) for n in args.workers.split(",") if n.strip()]
 
@@ -182,31 +209,29 @@ def main() -> None:
                 "AUTOTHROTTLE_ENABLED": "False",
                 "LOG_LEVEL": "WARNING",
                 "GSSPIDER_PROGRESS_INTERVAL": "0",
+                **dict(pair.split("=", 1) for pair in args.set),
             }
             print(
                 f"portal: {len(urls)} sites, {len(truth)} reports, bulk={args.bulk}; per-site delay "
-                f"{args.delay} s, per-site concurrency {args.per_site}"
+                f"{args.delay} s, per-site concurrency {args.per_site}; {' '.join(args.set)}"
             )
             print(
                 f"{'run':<22}{'wall s':>8}{'requests':>10}{'recall':>14}{'max/site (portal)':>19}{'(redis)':>9}"
             )
-            if not args.no_single:
+            if args.single:
                 probe.reset()
                 n0 = len(portal.request_log)
                 t0 = time.monotonic()
                 db = tmp / "single.db"
-                subprocess.run(
+                run(
                     gsspider("crawl", *urls, "--db", str(db), *setting_args(settings)),
-                    cwd=ROOT,
-                    check=True,
-                    capture_output=True,
                     timeout=3600,
                 )
                 wall = time.monotonic() - t0
                 found, _ = recall(db, truth)
                 print(
                     f"{'gsspider crawl (alone)':<22}{wall:>8.1f}{len(portal.request_log) - n0:>10}"
-                    f"{f'{found}/{len(truth)}':>14}{probe.peak():>19}{'-':>9}"
+                    f"{f'{found}/{len(truth)}':>14}{probe.peak():>19}{'-':>9}{probe.shortest_gap():>11.3f}"
                 )
             import redis
 
@@ -218,7 +243,7 @@ def main() -> None:
                 dbs = [run_dir / f"worker{i}.db" for i in range(n)]
                 n0 = len(portal.request_log)
                 t0 = time.monotonic()
-                subprocess.run(
+                run(
                     gsspider(
                         "crawl",
                         *urls,
@@ -228,9 +253,6 @@ def main() -> None:
                         str(run_dir / "seed.db"),
                         *setting_args(settings),
                     ),
-                    cwd=ROOT,
-                    check=True,
-                    capture_output=True,
                     timeout=600,
                 )
                 workers = [
@@ -250,18 +272,15 @@ def main() -> None:
                     (int(v) for v in client.hgetall("gsspider:politeness:max").values()), default=0
                 )
                 merged = run_dir / "all.db"
-                subprocess.run(
+                run(
                     gsspider("merge", str(run_dir / "seed.db"), *map(str, dbs), "--into", str(merged)),
-                    cwd=ROOT,
-                    check=True,
-                    capture_output=True,
                     timeout=600,
                 )
                 found, _ = recall(merged, truth)
                 label = f"{n} worker{'s' if n > 1 else ''} (redis)"
                 print(
                     f"{label:<22}{wall:>8.1f}{requests:>10}{f'{found}/{len(truth)}':>14}"
-                    f"{probe.peak():>19}{most_redis:>9}"
+                    f"{probe.peak():>19}{most_redis:>9}{probe.shortest_gap():>11.3f}"
                 )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import random
 import socket
 import time
 from dataclasses import asdict
@@ -114,10 +115,19 @@ def reset(server: redis.Redis, keys: Keys) -> int:
     return n
 
 
-def distributed_settings(url: str, role: str) -> dict[str, Any]:
+#: The one download slot of a worker (Scrapy's own per-host slots would add their delay to the
+#: shared one): no delay, the worker's whole concurrency; politeness is :class:`SiteSlotMiddleware`'s.
+WORKER_SLOT = "gsspider-distributed"
+
+
+def distributed_settings(url: str, role: str, concurrency: int = 16) -> dict[str, Any]:
     """The settings that turn a crawl into one seeding (``role`` "seed") or working ("worker") on the
-    Redis frontier at ``url``. The Redis keys follow ``GSSPIDER_REDIS_PREFIX``."""
+    Redis frontier at ``url``; ``concurrency`` is the worker's ``CONCURRENT_REQUESTS``. The Redis
+    keys follow ``GSSPIDER_REDIS_PREFIX``."""
     return {
+        "DOWNLOAD_SLOTS": {WORKER_SLOT: {"concurrency": concurrency, "delay": 0, "randomize_delay": False}},
+        # AutoThrottle would set one worker's delay from its own latencies: the shared slots decide.
+        "AUTOTHROTTLE_ENABLED": False,
         "GSSPIDER_REDIS": url,
         "GSSPIDER_REDIS_ROLE": role,
         "REDIS_URL": url,
@@ -209,7 +219,10 @@ class LeasedQueue(_RedisQueue):
         return self.server.zcard(self.key)
 
     def push(self, request: Request) -> None:
-        self.server.execute_command("ZADD", self.key, -request.priority, self._encode_request(request))
+        # Within one priority, a random order: ties of a sorted set go by the member's bytes, which
+        # would hand a worker one site's requests in a row, all waiting for that site's slot.
+        score = -request.priority + random.random() * 0.5
+        self.server.execute_command("ZADD", self.key, score, self._encode_request(request))
 
     def pop(self, timeout=0):
         leased = self.pop_leased()
@@ -642,9 +655,10 @@ class SiteSlotMiddleware:
         if waited:
             self.stats.inc_value("gsspider/distributed/slot_waits")
         request.meta[self.META] = (host, holder)
-        # The worker's own download slot is the shared one's: per host and port (Scrapy keys its
-        # slots by host name alone, so sites on one address would share one delay).
-        request.meta.setdefault("download_slot", host)
+        # The host's delay and concurrency were just applied, across workers: the worker's own
+        # download slot adds none of its own.
+        request.meta["download_slot"] = WORKER_SLOT
+        request.meta["autothrottle_dont_adjust_delay"] = True
         return None
 
     def _release(self, request: Request) -> None:

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 
-from bench.distributed import redis_command
+from bench.distributed import ConcurrencyProbe, redis_command
 from demoportal import TestPortal
 from tests.conftest import ROOT, crawl, local_settings, run
 from tests.test_resume import query, snapshot
@@ -127,10 +127,11 @@ def sites_of(db: Path) -> list[tuple]:
 
 
 def test_three_workers_store_what_one_crawl_stores(tmp_path, redis_url):
-    with TestPortal() as portal:
+    with TestPortal() as portal, ConcurrencyProbe() as probe:
         single = tmp_path / "single.db"
         crawl(portal, single)
         n0 = len(portal.request_log)
+        probe.reset()
         dbs = [tmp_path / f"w{i}.db" for i in range(3)]
         # Workers first: they wait for the seeding.
         workers = [start_worker(portal, redis_url, db) for db in dbs]
@@ -139,6 +140,7 @@ def test_three_workers_store_what_one_crawl_stores(tmp_path, redis_url):
         outs = finish(workers)
         fetches = report_fetches(portal, n0)
         truth = portal.ground_truth()
+        hosts = {urlsplit(s.base_url).netloc for s in portal.sites}
     merged = tmp_path / "all.db"
     merge([tmp_path / "seed.db", *dbs], merged)
 
@@ -150,10 +152,13 @@ def test_three_workers_store_what_one_crawl_stores(tmp_path, redis_url):
     assert len(fetches) == len(truth)
     worked = [query(db, "SELECT count(*) FROM pages")[0][0] for db in dbs]
     assert sum(1 for n in worked if n > 0) >= 2, worked
-    # Politeness across workers: never more at once on one host than the site's concurrency.
+    # Politeness across workers: never more at once on one host than the site's concurrency, as
+    # the portal saw it (requests it was answering at once) and as the workers' slots recorded it.
+    per_site = int(DISTRIBUTED["CONCURRENT_REQUESTS_PER_DOMAIN"])
+    assert 1 <= probe.peak() <= per_site, probe.most
     client = redis.Redis.from_url(redis_url)
     most = {k.decode(): int(v) for k, v in client.hgetall("gsspider:politeness:max").items()}
-    assert most and max(most.values()) <= int(DISTRIBUTED["CONCURRENT_REQUESTS_PER_DOMAIN"])
+    assert set(most) == hosts and max(most.values()) <= per_site
     assert all("finish: finished" in out for out in outs), outs
 
 

@@ -30,6 +30,10 @@ def run(args: argparse.Namespace) -> int:
         written = ", ".join(f"{t} {n}" for t, n in rows.items() if n)
         print(f"{source}: {written or 'nothing new'}")
     print(f"merged {len(sources)} databases into {args.into}")
+    # What `gsspider crawl` prints at its end, for the merged crawl (and what it derives from the store).
+    from gsspider.summary import format_summary, summary
+
+    print(format_summary(summary(args.into)))
     return 0
 
 

@@ -81,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"gsspider worker: {problem}", file=sys.stderr)
         return 2
-    overrides.update(distributed.distributed_settings(args.redis, distributed.ROLE_WORKER))
+    concurrency = runner.make_settings(**overrides).getint("CONCURRENT_REQUESTS")
+    overrides.update(distributed.distributed_settings(args.redis, distributed.ROLE_WORKER, concurrency))
     db = args.db or default_db()
     try:
         stats = runner.run_crawl(None, db=db, settings=overrides, spider=distributed.DistributedReportsSpider)
