@@ -16,9 +16,11 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
+
+from parsers.constants import TABLE3_PART_COLUMNS
 
 from . import bulk as B
 from .articles import (
@@ -344,15 +346,81 @@ def _publish_reports(
     profile, publisher, years, rng = draft.profile, draft.publisher, draft.years, draft.rng
     # The demo's defective report: one of the site's own, its 总计 off by a few.
     defective = (publisher, years[min(2, len(years) - 1)]) if extras and profile.defect else None
+    plants = _research_plants(reports, publisher, years) if extras and profile.defect else {}
+    made: dict[str, list[Article]] = {}
     for body, year in plan:
         defect = "total_mismatch" if (body, year) == defective else None
-        reports.targets[body].articles.append(
-            report_article(next(draft.ids), rng, body, year, profile, defect=defect)
-        )
+        plant = plants.get((body, year))
+        article = report_article(next(draft.ids), rng, body, year, profile, defect=defect)
+        if plant == "missing":
+            continue  # drawn all the same, so every other report stays as it was
+        if plant == "late":
+            article.published = f"{year + 1}-05-18"
+            assert article.spec is not None
+            article.spec.published = article.published
+        reports.targets[body].articles.append(article)
+        made.setdefault(body, []).append(article)
+    for body, articles in made.items():
+        planted = {y for (b, y), kind in plants.items() if b == body and kind == "cross_year"}
+        chain_carry_over(articles, mismatch=planted)
     if extras:
         demo_extras(reports.main, draft.ids, rng, profile, publisher, years)
     for target in {id(c): c for c in reports.targets.values()}.values():
         target.articles += column_noise(draft.ids, rng, target.owner, draft.place, years)
+
+
+def _research_plants(reports: _ReportColumns, publisher: str, years: list[int]) -> dict[tuple[str, int], str]:
+    """What the demo county plants for coverage and cross-year checks (issue 13): its newest
+    report carries over 2 more than the year before carried forward (``cross_year``), its first
+    department skips a year (``missing``) and its second publishes after 31 March (``late``)."""
+    bodies = [b for b in reports.targets if b != publisher]
+    plants = {(publisher, years[0]): "cross_year"}
+    if len(years) > 3 and bodies:
+        plants[(bodies[0], years[3])] = "missing"
+    if len(years) > 1 and len(bodies) > 1:
+        plants[(bodies[1], years[1])] = "late"
+    return plants
+
+
+def chain_carry_over(articles: list[Article], mismatch: Set[int] = frozenset()) -> None:
+    """Make one body's reports agree across years, as real ones do: each year's 上年结转 is the
+    previous year's 结转下年度 (per applicant column), the year's own identities kept (新收 takes the
+    difference; where it cannot, 予以公开 and (七)总计 do). A year in ``mismatch`` then carries over
+    2 more in the 自然人 column (its own identities still hold): the planted cross-year mismatch."""
+    by_year = {a.spec.year: a.spec for a in articles if a.spec is not None and a.spec.table3}
+    for year in sorted(by_year):
+        table3, prev = by_year[year].table3, by_year.get(year - 1)
+        if prev is None:
+            continue
+        before = {row: _parts(table3, row) for row in _SHIFTED_ROWS}
+        for column in TABLE3_PART_COLUMNS:
+            want = prev.table3["carried_forward"].get(column) or 0
+            want += 2 if (year in mismatch and column == "natural_person") else 0
+            have = table3["carried_over"].get(column) or 0
+            if want != have:
+                _shift_carry_over(table3, column, want - have)
+        for row in _SHIFTED_ROWS:
+            change = _parts(table3, row) - before[row]
+            if change:  # the 总计 column moves with its parts (a planted 总计 defect stays)
+                table3[row]["total"] = (table3[row].get("total") or 0) + change
+
+
+_SHIFTED_ROWS = ("new_received", "carried_over", "granted", "total_processed")
+
+
+def _parts(table3: dict[str, dict[str, int | None]], row: str) -> int:
+    return sum(table3[row].get(c) or 0 for c in TABLE3_PART_COLUMNS)
+
+
+def _shift_carry_over(table3: dict[str, dict[str, int | None]], column: str, delta: int) -> None:
+    table3["carried_over"][column] = (table3["carried_over"].get(column) or 0) + delta
+    new = (table3["new_received"].get(column) or 0) - delta
+    if new >= 0:
+        table3["new_received"][column] = new
+        return
+    table3["new_received"][column] = 0
+    for row in ("granted", "total_processed"):
+        table3[row][column] = (table3[row].get(column) or 0) - new
 
 
 def _size_dynamic_lists(draft: _Draft, reports: _ReportColumns) -> None:

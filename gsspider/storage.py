@@ -18,6 +18,7 @@ from sqlite_utils.migrations import Migrations
 
 from parsers.constants import TABLE3_ROWS
 from parsers.records import Report
+from parsers.values import clean_cell
 
 migrations = Migrations("gsspider")
 
@@ -205,6 +206,71 @@ def m004_site_hosts(db: sqlite_utils.Database) -> None:
         db.table("sites").add_column("hosts", str)
 
 
+@migrations()
+def m006_bodies(db: sqlite_utils.Database) -> None:
+    """Issue 13: one identity per reporting body across years (``bodies``; ``body_aliases`` joins a
+    renamed body by hand), what is derived per report (its body, the late mark, the share of its
+    narrative repeated from the body's previous report, cross-year check failures), the other
+    report of a cross-year check, and the stored coverage matrix (gsspider.research.refresh)."""
+    db.table("bodies").create(
+        {
+            "id": int,
+            "key": str,  # gsspider.bodies.normalise_name of the name, or site:<url>
+            "name": str,
+            "names": str,  # every spelling its reports used, joined by ；
+            "region": str,
+            "region_code": str,  # the administrative division code, where known
+            "level": str,
+            "site": str,
+            "first_year": int,
+            "last_year": int,
+            "reports": int,
+        },
+        pk="id",
+        if_not_exists=True,
+    )
+    db.table("bodies").create_index(["key"], unique=True, if_not_exists=True)
+    db.table("body_aliases").create(
+        {"alias_key": str, "alias": str, "body_key": str, "note": str}, pk="alias_key", if_not_exists=True
+    )
+    reports = db.table("reports")
+    for name, kind in (
+        ("body_id", int),
+        ("late", int),
+        ("narrative_repeat", float),
+        ("narrative_previous", str),
+        ("cross_year_failed", int),
+        ("flag_codes", str),  # JSON list of the flags' codes (a facet in Datasette)
+    ):
+        if name not in reports.columns_dict:
+            reports.add_column(name, kind)
+    reports.create_index(["body_id"], if_not_exists=True)
+    checks = db.table("checks")
+    for name in ("column_key", "other_report_url"):
+        if name not in checks.columns_dict:
+            checks.add_column(name, str)
+    db.table("coverage").create(
+        {"body_id": int, "year": int, "status": str, "report_url": str, "published_date": str, "detail": str},
+        pk=("body_id", "year"),
+        if_not_exists=True,
+    )
+
+
+@migrations()
+def m007_value_types(db: sqlite_utils.Database) -> None:
+    """Issue 13: counts are INTEGER (they were REAL: ``2.0``). A column of INTEGER affinity keeps a
+    fraction (收费金额 12.5 万元) as REAL, NULL as NULL and text as text; ``cells.mark`` says what a
+    cell without a value held: ``blank`` or ``not_applicable`` (不适用, /)."""
+    db.table("cells").transform(types={"value": int})
+    db.table("checks").transform(types={"expected": int, "actual": int})
+    if "mark" not in db.table("cells").columns_dict:
+        db.table("cells").add_column("mark", str)
+    db.execute(
+        "UPDATE cells SET mark = CASE WHEN trim(raw) IN ('不适用', '不涉及', '/', '／', '\\')"
+        " THEN 'not_applicable' ELSE 'blank' END WHERE value IS NULL AND raw IS NOT NULL"
+    )
+
+
 #: Fields compared between versions of a report (not bookkeeping like fetched_at or the hash).
 VERSION_FIELDS = (
     "title",
@@ -281,6 +347,18 @@ def report_row(
     }
 
 
+#: What a cell printed instead of a value when the question does not apply (不适用): kept apart from
+#: a blank cell (``cells.mark``), and both apart from 0.
+NOT_APPLICABLE_MARKS = frozenset({"不适用", "不涉及", "/", "／", "\\"})
+
+
+def cell_mark(value: Any, raw: str | None) -> str | None:
+    """``cells.mark``: None for a value, ``not_applicable`` for 不适用 or /, ``blank`` otherwise."""
+    if value is not None or raw is None:
+        return None
+    return "not_applicable" if clean_cell(raw) in NOT_APPLICABLE_MARKS else "blank"
+
+
 def cell_rows(report: Report, url: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     detail = {(c.table, c.row, c.column): c for c in report.cells}
@@ -336,6 +414,8 @@ def cell_rows(report: Report, url: str) -> list[dict[str, Any]]:
                 "note": fact.item,
             }
         )
+    for row in rows:
+        row["mark"] = cell_mark(row["value"], row["raw"])
     return rows
 
 

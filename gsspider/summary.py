@@ -71,6 +71,22 @@ def summary(db_path: str | Path, season: int | None = None) -> dict[str, Any]:
     ).fetchone()[0]
     out["versions"] = db.execute("SELECT count(*) FROM report_versions").fetchone()[0]
     out["season"] = season
+    # Bodies, late marks, cross-year checks and coverage, derived from what is stored (issue 13).
+    from gsspider import research
+
+    research.refresh(db)
+    out["cross_year_mismatches"] = [
+        dict(r)
+        for r in db.query(
+            "SELECT b.name AS body, r.report_year AS year, c.column_key AS column, c.expected, c.actual"
+            " FROM checks c JOIN reports r ON r.url = c.report_url LEFT JOIN bodies b ON b.id = r.body_id"
+            " WHERE c.scope = 'cross_year' AND c.passed = 0 AND c.column_key != 'total'"
+            " ORDER BY b.name, r.report_year, c.column_key"
+        )
+    ]
+    out["late_reports"] = db.execute(
+        "SELECT count(*) FROM reports WHERE is_report = 1 AND late = 1"
+    ).fetchone()[0]
     db.close()
     return out
 
@@ -80,6 +96,17 @@ def format_summary(data: dict[str, Any]) -> str:
     if data.get("versions"):
         head += f"; {data['versions']} earlier versions kept"
     lines = [head + ")"]
+    mismatches = data.get("cross_year_mismatches") or []
+    if mismatches or data.get("late_reports"):
+        shown = "; ".join(
+            f"{m['body']} {m['year']} {m['column']}: 上年结转 {m['actual']} vs {m['year'] - 1} 结转下年度 {m['expected']}"
+            for m in mismatches[:5]
+        )
+        more = f" (+{len(mismatches) - 5} more)" if len(mismatches) > 5 else ""
+        lines.append(
+            f"  cross-year mismatches: {len(mismatches)}{': ' + shown if shown else ''}{more};"
+            f" late reports: {data.get('late_reports', 0)}"
+        )
     for site, s in data["sites"].items():
         years = ", ".join(f"{y}: {n}" for y, n in s["years"].items()) or "-"
         status = s["status"] or "?"

@@ -82,3 +82,21 @@ FLAG_JS_BOUND = "js_bound_attachment"
 STORED_UNREAD_FLAGS = frozenset(
     {FLAG_NEEDS_OCR, FLAG_IMAGE_ONLY, FLAG_UNSUPPORTED_DOCUMENT, FLAG_UNREADABLE_DOCUMENT, FLAG_JS_BOUND}
 )
+
+# --- coverage marks: one body, one year (``coverage.status``, gsspider.coverage) ----------------
+COVERAGE_FOUND = "found"  # a report read as one, published by the deadline (or undated)
+COVERAGE_LATE = "late"  # found, published after 31 March of the next year
+COVERAGE_UNREADABLE = "unreadable"  # listed, stored with its flags, not read as a report
+COVERAGE_MISSING = "missing"  # the site was crawled after the year ended; no report
+COVERAGE_BLOCKED = "site blocked"  # an anti-bot challenge stopped the site's crawl
+COVERAGE_NOT_CHECKED = "not checked"  # the site was not crawled after the year ended
+COVERAGE_STATUSES = (
+    COVERAGE_FOUND,
+    COVERAGE_LATE,
+    COVERAGE_UNREADABLE,
+    COVERAGE_MISSING,
+    COVERAGE_BLOCKED,
+    COVERAGE_NOT_CHECKED,
+)
+#: Marks that count as a report found (in totals and "found vs expected").
+COVERAGE_PRESENT = frozenset({COVERAGE_FOUND, COVERAGE_LATE})

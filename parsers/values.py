@@ -10,6 +10,10 @@ from .text import to_halfwidth
 
 #: What portals put in a cell that was not filled in. Kept distinct from 0.
 BLANK_TOKENS = frozenset({"", "-", "--", "—", "——", "－", "/", "\\", "无", "空", "nbsp", "&nbsp;", "—-", "…"})
+#: A cell printed as "does not apply": no value, like a blank, and stored with its own mark
+#: (``cells.mark = 'not_applicable'``, as "/" is) rather than as a plain blank.
+NOT_APPLICABLE_TOKENS = frozenset({"不适用", "不涉及"})
+BLANK_TOKENS = BLANK_TOKENS | NOT_APPLICABLE_TOKENS
 
 _NUMBER_RE = re.compile(
     r"^(?P<sign>[+\-增减]|增加|减少)?\s*(?P<num>\d{1,3}(?:,\d{3}){1,5}(?:\.\d{1,6})?|\d{1,18}(?:\.\d{1,6})?)\s*(?P<unit>万元|亿元|元|件|个|条|项|次|人|%)?$"

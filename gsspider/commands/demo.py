@@ -47,6 +47,11 @@ def run(args: argparse.Namespace) -> int:
         f"missed {len(expected - found)}; extra {len(found - expected)}; "
         f"requests {stats.get('downloader/request_count', 0)}"
     )
+    print(
+        f"next: gsspider coverage --db {args.db}   # which reports exist, per body and year\n"
+        f"      gsspider export --panel --format parquet --db {args.db} --out panel.parquet\n"
+        f"      gsspider serve --db {args.db}   # browse it in Datasette"
+    )
     return 0 if expected <= found else 1
 
 
