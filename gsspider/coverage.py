@@ -265,7 +265,7 @@ def to_text(cov: Coverage) -> str:
         lines.append(_pad(f"{level} found/expected", label_w) + "  " + cells)
     lines.append("")
     lines.append("  ".join(f"{SYMBOLS[s]} {s}" for s in vocab.COVERAGE_STATUSES))
-    return "\n".join(lines)
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def to_csv(cov: Coverage) -> str:

@@ -150,7 +150,7 @@ def dataframe(rows: list[dict[str, Any]]) -> Any:
         dtype = _dtype(c.type)
         if dtype == "Int64":
             numbers = pd.to_numeric(frame[c.name], errors="coerce")
-            whole = numbers.dropna().map(float.is_integer).all() if numbers.notna().any() else True
+            whole = bool((numbers.dropna() % 1 == 0).all())
             # a count printed with a fraction (a misprint) keeps it: the column is then float
             frame[c.name] = numbers.astype("Int64" if whole else "float64")
         else:
