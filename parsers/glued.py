@@ -24,9 +24,11 @@ happens to add up proves little.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from .constants import (
     CHECK_TABLE3_BALANCE,
@@ -62,7 +64,7 @@ from .labels import TABLE2_ROW_LABELS, TABLE3_ROW_KEYWORDS
 from .records import Cell, Check, Fact, Flag
 from .stream import Line
 from .tables import Table2Result, Table3Result, Table4Result, detect_table2_template, finish_table3
-from .text import key_form, normalize_text
+from .text import _t2s, key_form, normalize_text
 
 N3 = len(TABLE3_COLUMNS)
 N4 = len(TABLE4_KEYS)
@@ -74,7 +76,15 @@ MAX_FREE_READINGS = 64
 LONGEST = 6
 
 NUM, SPACE, TEXT, MARK = "num", "space", "text", "mark"
-_PIECE_RE = re.compile(r"(\d+)|(\s+)|([—―─\-/]+)|([^\d\s—―─\-/]+)")
+_WORD = r"[^\d\s—―─\-/]+"
+_MARKS = r"[—―─\-/]+"
+#: A word that is not a blank mark of its own ("无", "空" between digits are blank cells).
+_TEXT_WORD = rf"(?!(?:无|空)(?!{_WORD})){_WORD}"
+_TOKEN_RE = re.compile(
+    # Text, with the spaces or marks between its words: one text token.
+    rf"(?P<{TEXT}>{_TEXT_WORD}(?:(?:\s+|{_MARKS}){_TEXT_WORD})*)"
+    rf"|(?P<{NUM}>\d+)|(?P<{SPACE}>\s+)|(?P<{MARK}>{_MARKS}|{_WORD})"
+)
 _DASHES = "—―─-"
 #: What ends a sub-row's numbering ("2." "2、" "2)"): the digit before it is no cell.
 _NUMBERING_ENDS = (".", "、", ")", ",")
@@ -82,8 +92,9 @@ _NUMBERING_ENDS = (".", "、", ")", ",")
 MAX_MARK_VARIANTS = 32
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One piece of the text (a named tuple: a report has hundreds, made fast)."""
+
     kind: str  # NUM | SPACE | TEXT | MARK (explicit blank marks: —, /, 无)
     text: str
     key: str = ""  # key form of a TEXT token
@@ -91,6 +102,7 @@ class Token:
     cells: tuple[int, ...] = ()
 
 
+@lru_cache(maxsize=1024)
 def _mark_cells(mark: str) -> tuple[int, ...]:
     """Blank cells a run of marks can be: a slash is one, a run of k dashes k/2 (rounded up) to k."""
     lo = hi = 0
@@ -107,37 +119,20 @@ def tokenize(text: str, *, normalized: bool = False) -> list[Token]:
     """Digit runs, spaces, blank marks and text, in order; normalised (half-width, Simplified).
 
     Spaces and marks between two pieces of text belong to the text ("社会公益 组织", "本年增/减"):
-    label matching ignores them, and only digits are kept apart by a space.
+    label matching ignores them, and only digits are kept apart by a space. One regular
+    expression finds each such stretch of text whole, so the loop below runs once a token.
     """
-    pieces: list[tuple[str, str]] = []
-    for m in _PIECE_RE.finditer(text if normalized else normalize_text(text)):
-        num, space, mark, word = m.groups()
-        if num:
-            pieces.append((NUM, num))
-        elif space:
-            pieces.append((SPACE, space))
-        elif mark:
-            pieces.append((MARK, mark))
-        else:
-            pieces.append((MARK if word in ("无", "空") else TEXT, word))
     out: list[Token] = []
-    i = 0
-    while i < len(pieces):
-        kind, piece = pieces[i]
+    append = out.append
+    for m in _TOKEN_RE.finditer(text if normalized else normalize_text(text)):
+        kind = m.lastgroup
+        piece = m.group()
         if kind == TEXT:
-            j = i + 1
-            parts = [piece]
-            while j + 1 < len(pieces) and pieces[j][0] in (SPACE, MARK) and pieces[j + 1][0] == TEXT:
-                if pieces[j][0] == MARK and (pieces[j - 1][0] != TEXT or "\n" in pieces[j][1]):
-                    break
-                parts += [pieces[j][1], pieces[j + 1][1]]
-                j += 2
-            word = "".join(parts)
-            out.append(Token(TEXT, word, key_form(word)))
-            i = j
-            continue
-        out.append(Token(kind, piece, cells=_mark_cells(piece) if kind == MARK else ()))
-        i += 1
+            append(Token(TEXT, piece, key_form(piece)))
+        elif kind == NUM or kind == SPACE:
+            append(Token(kind, piece))
+        else:  # MARK, or a word that is a blank mark of its own (无, 空)
+            append(Token(MARK, piece, cells=_mark_cells(piece)))
     return out
 
 
@@ -405,6 +400,14 @@ def _cut_row(row: GluedRow, budget: Budget) -> _RowState:
     cuts = sum(count_cuts(run, N3, LONGEST) for run in row.runs)
     if cuts == 0:
         return _RowState(row.key, row.raw, None)
+    if cuts == 1:
+        # One cut at all (most rows of small numbers: a digit a cell): no search for the cuts
+        # that add up, only whether this one does.
+        only = _only_cut(row.runs, budget)
+        if only is None:
+            return _RowState(row.key, row.raw, None, cuts)
+        adds_up = sum(v or 0 for v in only[:-1]) == (only[-1] or 0)
+        return _RowState(row.key, row.raw, [only], cuts, forced=True, self_broken=not adds_up)
     kept = _union(row.runs, summed_blocks(N3), budget)
     if kept is None:
         return _RowState(row.key, row.raw, None, cuts)
@@ -415,6 +418,18 @@ def _cut_row(row: GluedRow, budget: Budget) -> _RowState:
     # One cut at all, or none that adds up: every cut, for the identities between rows to judge.
     free = _union(row.runs, free_blocks(N3), budget)
     return _RowState(row.key, row.raw, free, cuts, forced=cuts == 1, self_broken=not kept)
+
+
+def _only_cut(runs: Sequence[Run], budget: Budget) -> tuple[int | None, ...] | None:
+    """The one cut of a row whose digits cut into seven cells one way only (None: over budget)."""
+    for run in runs:
+        if count_cuts(run, N3, LONGEST) != 1:
+            continue
+        if sum(len(g) or 1 for g in run.groups) == N3:  # a digit (or a blank mark) a cell
+            return tuple(None if g == BLANK else int(d) for g in run.groups for d in g or "_")
+        found = readings(run, free_blocks(N3), budget=budget, longest=LONGEST)
+        return found[0] if found else None
+    return None
 
 
 @dataclass
@@ -886,6 +901,28 @@ def _first_glued_row(text: str, pattern: re.Pattern[str] = _GLUED_ROW_RE) -> int
     return first.start() if first is not None and next(hits, None) is not None else None
 
 
+#: The characters that make report text not NFKC-normal, by far the most common, and their
+#: NFKC form (full-width punctuation, ideographic and non-breaking spaces).
+_COMMON_WIDE = {ch: unicodedata.normalize("NFKC", ch) for ch in "：（），；\u3000\xa0"}
+
+
+def _normalize_document(text: str) -> str:
+    """:func:`parsers.text.normalize_text` of a whole document, the same string, faster.
+
+    NFKC walks every character in Python's slow path once one is not normal (in a report, the
+    full-width colons and brackets of every label); replaced first with what NFKC makes of them
+    (each its own compatibility decomposition, so the result is the same), the rest of a report
+    is usually normal already and NFKC is not needed at all. Not cached: a document is new.
+    """
+    if not unicodedata.is_normalized("NFKC", text):
+        for wide, narrow in _COMMON_WIDE.items():
+            if wide in text:
+                text = text.replace(wide, narrow)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+    return _t2s(text)
+
+
 def read_glued(text: str, *, normalized: bool = False, raw: str | None = None) -> GluedTables | None:
     """Tables 2-4 of a glued report, or None when the text holds no glued table 3.
 
@@ -899,7 +936,7 @@ def read_glued(text: str, *, normalized: bool = False, raw: str | None = None) -
     if first is None and (raw is None or _first_glued_row(raw, _NBSP_ROW_RE) is None):
         return None
     if raw is not None:
-        text = normalize_text(raw)
+        text = _normalize_document(raw)
         row = _ROW_START_RE.search(text)
         if row is None:
             return None

@@ -21,8 +21,8 @@ search ran over its budget, which means "unknown", never "no reading".
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 #: Search steps one run may take before it is given up as unknown, and one document's tables.
 #: A report of real numbers takes a few hundred; a table of random five-digit numbers runs out.
@@ -35,9 +35,10 @@ Reading = tuple[int | None, ...]
 BLANK = ""  # the group standing for an explicit blank mark
 
 
-@dataclass(frozen=True)
-class Run:
-    """The digits printed for one row (or for table 4), as the text kept them apart."""
+class Run(NamedTuple):
+    """The digits printed for one row (or for table 4), as the text kept them apart.
+
+    Named tuples (this and :class:`Block`): they key every cache here, and hash in C."""
 
     groups: tuple[str, ...]  # digit strings, or BLANK for an explicit blank mark
 
@@ -50,8 +51,7 @@ class Run:
         return sum(len(g) for g in self.groups)
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     size: int
     summed: bool  # the last cell is the sum of the others
 
@@ -256,6 +256,9 @@ def readings(
 def count_cuts(run: Run, cells: int, longest: int | None = None) -> int:
     """How many ways ``run`` cuts into ``cells`` cells (none longer than ``longest`` digits) with no
     identity asked: counted, not searched."""
+    chars = sum(len(g) or 1 for g in run.groups)
+    if chars <= cells:  # fewer characters than cells, or one cell each: no search
+        return int(chars == cells)
     ways = {0: 1}
     for group in run.groups:
         per = _group_ways(group, cells, longest or len(group) or 1)
