@@ -30,6 +30,11 @@ class PageItem:
     last_modified: str | None = None
     final_url: str | None = None
     referer: str | None = None
+    # Where its body is in the WARC archive (gsspider.archive.Location.columns), when written.
+    warc_file: str | None = None
+    warc_offset: int | None = None
+    warc_length: int | None = None
+    warc_digest: str | None = None
 
 
 @dataclass

@@ -65,7 +65,9 @@ class SQLitePipeline:
                 attachment_of=item.attachment_of,
             )
         elif isinstance(item, PageItem):
-            storage.store_page(db, asdict(item))
+            storage.store_page(
+                db, {k: v for k, v in asdict(item).items() if v is not None or not k.startswith("warc_")}
+            )
         elif isinstance(item, ErrorItem):
             storage.store_error(db, asdict(item))
         elif isinstance(item, SiteItem):

@@ -34,10 +34,11 @@ from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
 from sqlite_utils import Database
 
+from gsspider import archive, storage
 from gsspider import settings as defaults
-from gsspider import storage
 from gsspider.middlewares import Skipped
 from gsspider.middlewares import header as _header
+from gsspider.reparse import parser_is_older
 from gsspider.scope import book_of
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class RecrawlMiddleware:
         self.conditional = s.getbool("GSSPIDER_CONDITIONAL_REQUESTS", defaults.GSSPIDER_CONDITIONAL_REQUESTS)
         self.resume = s.getbool("GSSPIDER_RESUME", defaults.GSSPIDER_RESUME)
         self.body_max = s.getint("GSSPIDER_STORE_BODY_MAX", defaults.GSSPIDER_STORE_BODY_MAX)
+        self.warc_dir = archive.archive_dir(path, s.get("GSSPIDER_WARC_DIR", defaults.GSSPIDER_WARC_DIR))
         self.db: Database | None = None
         self.crawl_id: int | None = None
         self.spider = None
@@ -143,6 +145,35 @@ class RecrawlMiddleware:
                 body = None
             row["body"] = body
         return row
+
+    def _archived(self, row: dict[str, Any]) -> dict[str, Any] | None:
+        """``row`` with its body read back from the WARC archive (Content-Encoding undone), or None
+        when it has no record or the record is missing or damaged."""
+        if not row.get("warc_file"):
+            return None
+        stored = archive.load(
+            archive.resolve(self.warc_dir, row["warc_file"]),
+            row["warc_offset"],
+            row["warc_length"],
+            row["warc_digest"],
+        )
+        if stored is None:
+            self.stats.inc_value("gsspider/recrawl/archive_record_missing")
+            return None
+        return {**row, "body": stored.body}
+
+    def _reparse(self, request: Request, row: dict[str, Any]) -> Response | None:
+        """A stored report read by an older parser is parsed again from its archived bytes (the
+        spider gets them as the response): a parser fix reaches it even on a 304."""
+        if not row["report_hash"] or row["report_hash"] != row["content_hash"]:
+            return None
+        if not parser_is_older(row.get("report_parser_version")):
+            return None
+        found = self._archived(row)
+        if found is None:
+            return None
+        self.stats.inc_value("gsspider/recrawl/reparsed_from_archive")
+        return self._from_store(request, found, "reparse")
 
     def _db_error(self, what: str, url: str, exc: Exception) -> None:
         self.stats.inc_value("gsspider/recrawl/db_errors")
@@ -216,6 +247,8 @@ class RecrawlMiddleware:
             last = _parse_time(row["validated_at"] or row["fetched_at"])
             if days > 0 and last is not None and datetime.now(UTC) - last < timedelta(days=days):
                 self._mark(request.url, validated=False)
+                if (again := self._reparse(request, row)) is not None:
+                    return again
                 self.stats.inc_value("gsspider/recrawl/fresh")
                 self._count_report(request, row)
                 raise Fresh(f"{request.url}: validated {row['validated_at'] or row['fetched_at']}")
@@ -226,7 +259,7 @@ class RecrawlMiddleware:
             or request.meta.get("gsspider_unconditional")
         ):
             return None
-        if row["body"] is not None or report_stored:  # a 304 can be answered
+        if row["body"] is not None or report_stored or row["warc_file"]:  # a 304 can be answered
             if row["etag"]:
                 request.headers[b"If-None-Match"] = row["etag"].encode("latin-1")
             if row["last_modified"]:
@@ -244,9 +277,13 @@ class RecrawlMiddleware:
                 return response
             self.stats.inc_value("gsspider/recrawl/not_modified")
             self._mark(request.url, validated=True)
+            if (again := self._reparse(request, row)) is not None:
+                return again
             if row["report_hash"] and row["report_hash"] == row["content_hash"]:
                 self._count_report(request, row)
                 raise Unchanged(f"{request.url}: 304 Not Modified")
+            if row["body"] is None:
+                row = self._archived(row) or row
             if row["body"] is not None:
                 return self._from_store(request, row, "304")
             if request.meta.get("gsspider_unconditional"):
@@ -271,7 +308,11 @@ class RecrawlMiddleware:
                 validated=True,
                 etag=_header(response, b"ETag"),
                 last_modified=_header(response, b"Last-Modified"),
+                **archive.location_fields(request.meta),
             )
+            if parser_is_older(row.get("report_parser_version")):
+                self.stats.inc_value("gsspider/recrawl/reparsed")
+                return response  # the same bytes, read by a newer parser
             self._count_report(request, row)
             raise Unchanged(f"{request.url}: same bytes as stored")
         body = storage.compress(response.body) if len(response.body) <= self.body_max else None
@@ -290,6 +331,7 @@ class RecrawlMiddleware:
             crawl_id=self.crawl_id,
             validated_at=storage.now(),
             fetched_at=storage.now(),
+            **archive.location_fields(request.meta),
         )
         return response
 

@@ -38,6 +38,8 @@ DOWNLOADER_MIDDLEWARES = {
     "gsspider.recrawl.RecrawlMiddleware": 580,
     # A distributed crawl's per-site delay and concurrency, shared by all workers (off without GSSPIDER_REDIS).
     "gsspider.distributed.SiteSlotMiddleware": 950,
+    # The WARC archive: next to the downloader, so it keeps the bytes as sent (before decompression at 590).
+    "gsspider.archive.ArchiveMiddleware": 899,
 }
 SPIDER_MIDDLEWARES = {
     "gsspider.season.SeasonMiddleware": 550,  # --year / --since (off unless set)
@@ -101,3 +103,9 @@ GSSPIDER_REDIS_PREFIX = "gsspider"
 #: Seconds a worker's in-flight request stays leased without renewal; a killed worker's requests
 #: go back to the frontier after this long (renewed every third of it while they run).
 GSSPIDER_REDIS_LEASE = 60.0
+#: Keep a WARC archive of every response (request + response records, gzip per record).
+GSSPIDER_WARC = True
+#: Directory of the WARC files; "" is ``warc/`` beside GSSPIDER_DB.
+GSSPIDER_WARC_DIR = ""
+#: A WARC file is closed and the next one started once it is this big, in bytes.
+GSSPIDER_WARC_MAXSIZE = 256 * 1024 * 1024

@@ -271,6 +271,24 @@ def m007_value_types(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m008_archive(db: sqlite_utils.Database) -> None:
+    """Issue 12: each page's WARC record (file in the archive directory, offset and length of its
+    gzip member, payload digest); see gsspider/archive.py."""
+    pages = db.table("pages")
+    for name, kind in (("warc_file", str), ("warc_offset", int), ("warc_length", int), ("warc_digest", str)):
+        if name not in pages.columns_dict:
+            pages.add_column(name, kind)
+    # Why a version was superseded: re-fetch (the page's bytes changed) or re-parse (a newer parser
+    # read the same bytes differently); NULL for versions kept before this column.
+    versions = db.table("report_versions")
+    if versions.exists() and "reason" not in versions.columns_dict:
+        versions.add_column("reason", str)
+
+
+#: ``report_versions.reason`` of a version superseded by a newer parser reading the same bytes.
+REASON_REPARSE = "re-parse"
+
 #: Fields compared between versions of a report (not bookkeeping like fetched_at or the hash).
 VERSION_FIELDS = (
     "title",
@@ -442,6 +460,7 @@ def store_report(
     site: str,
     fetched_at: str,
     attachment_of: str | None = None,
+    reason: str | None = None,
 ) -> None:
     """Replace everything stored for ``url`` with this parse, in ONE transaction (report row,
     cells, checks, and the superseded version when the body changed): a crawl killed at any moment
@@ -451,21 +470,32 @@ def store_report(
     ``report_versions`` (its hash, fetch time, cells, and what changed) when the report itself
     changed (a field of :data:`VERSION_FIELDS` or a cell); a body whose bytes changed but whose
     report did not (a visit counter, a CSRF token) only updates the row in place: same version,
-    new hash and fetch time."""
+    new hash and fetch time.
+
+    ``reason`` ``"re-parse"``: the same bytes read again by a newer parser (``gsspider reparse``, a
+    re-crawl of a report stored by an older parser); a report whose values change keeps its
+    previous values as a version with that reason."""
     row = report_row(report, url=url, site=site, fetched_at=fetched_at, attachment_of=attachment_of)
     cells = cell_rows(report, url)
     checks = check_rows(report, url)
     with db.atomic():
         old = _one(db, "SELECT * FROM reports WHERE url = ?", [url])
         row["version"] = (old.get("version") or 1) if old else 1
-        if old and old.get("content_hash") != row["content_hash"]:
+        if (
+            reason is None
+            and old
+            and old.get("content_hash") == row["content_hash"]
+            and old.get("parser_version") != row["parser_version"]
+        ):
+            reason = REASON_REPARSE  # the same bytes, read by another parser (a re-crawl from the archive)
+        if old and (old.get("content_hash") != row["content_hash"] or reason is not None):
             # Bytes change on every fetch of some pages (visit counters, CSRF tokens): only a
             # change of the report itself makes a new version; otherwise the row is updated in
             # place (hash, fetch time).
             change = _changes(db, old, row, cells)
             if change is not None:
                 row["version"] += 1
-                _keep_version(db, old, row, *change)
+                _keep_version(db, old, row, *change, reason=reason or "re-fetch")
         db.table("reports").upsert(row, pk="url", alter=True)
         db.execute("DELETE FROM cells WHERE report_url = ?", [url])
         db.execute("DELETE FROM checks WHERE report_url = ?", [url])
@@ -525,6 +555,8 @@ def _keep_version(
     changed_fields: list[str],
     changed_cells: list[dict[str, Any]],
     old_cells: list[dict[str, Any]],
+    *,
+    reason: str,
 ) -> None:
     url = old["url"]
     db.table("report_versions").insert(
@@ -533,12 +565,13 @@ def _keep_version(
             "version": old.get("version") or 1,
             "content_hash": old.get("content_hash"),
             "fetched_at": old.get("fetched_at"),
-            "superseded_at": new.get("fetched_at"),
+            "superseded_at": now() if reason == REASON_REPARSE else new.get("fetched_at"),
             "new_content_hash": new.get("content_hash"),
             "changed_fields": json.dumps(changed_fields),
             "changed_cells": json.dumps(changed_cells, ensure_ascii=False),
             "old_cells": json.dumps(old_cells, ensure_ascii=False),
             "old_report": json.dumps(old, ensure_ascii=False, default=str),
+            "reason": reason,
         },
         pk="id",
     )
@@ -599,6 +632,7 @@ def stored_page(db: sqlite_utils.Database, url: str) -> dict[str, Any] | None:
         db,
         "SELECT p.url, p.status, p.content_hash, p.content_type, p.etag, p.last_modified, p.final_url,"
         " p.fetched_at, p.validated_at, p.crawl_id, p.kind, p.body, r.content_hash AS report_hash,"
+        " p.warc_file, p.warc_offset, p.warc_length, p.warc_digest, r.parser_version AS report_parser_version,"
         " r.is_report AS report_is_report"
         " FROM pages p LEFT JOIN reports r ON r.url = coalesce(p.final_url, p.url) WHERE p.url = ?",
         [url],

@@ -16,7 +16,7 @@ from parsel import Selector
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from gsspider import antibot, browser, discovery
+from gsspider import antibot, archive, browser, discovery
 from gsspider import settings as defaults
 from gsspider.attachments import find_attachments, frames, is_other_document, js_bound_viewer, url_kind
 from gsspider.failures import describe_failure
@@ -207,6 +207,7 @@ class ReportsSpider(scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
             final_url=response.url,
             referer=_header(response.request, b"Referer") if response.request else None,
+            **archive.location_fields(response.meta),
         )
 
     # --- callbacks -----------------------------------------------------------
