@@ -63,7 +63,8 @@ def _record_id(directory: Path, file: str, offset: int) -> str:
 def test_every_page_reads_back_byte_identical_to_the_portal(portal, crawled):
     directory = Path(crawled).parent / "warc"
     pages = rows(
-        crawled, "SELECT url, final_url, kind, content_hash, warc_file, warc_offset FROM pages WHERE status = 200"
+        crawled,
+        "SELECT url, final_url, kind, content_hash, warc_file, warc_offset FROM pages WHERE status = 200",
     )
     kinds = {p["kind"] for p in pages}
     assert {"home", "section", "column", "list", "api", "report", "attachment"} <= kinds, kinds
