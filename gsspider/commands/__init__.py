@@ -7,9 +7,9 @@ this order, which is the order ``gsspider --help`` lists them in.
 
 from __future__ import annotations
 
-from . import bodies, coverage, crawl, demo, export, merge, parse, serve, sites, worker
+from . import bodies, coverage, crawl, demo, export, merge, parse, reparse, serve, sites, worker
 
-COMMANDS = (parse, crawl, demo, export, sites, worker, merge, coverage, bodies, serve)
+COMMANDS = (parse, crawl, demo, export, sites, worker, merge, reparse, coverage, bodies, serve)
 
 
 def register(sub) -> None:

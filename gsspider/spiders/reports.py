@@ -440,20 +440,15 @@ class ReportsSpider(scrapy.Spider):
             if refresh is not None:
                 yield from refresh
                 return
-        report = parse_report(
-            response.body,
-            url=response.url,
-            content_type=_header(response, b"Content-Type"),
-            encoding=page.encoding if page is not None else None,
-        )
+        report = report_of(response)
         listed_title = response.meta.get("list_title") or ""
         listed_as_report = discovery.classify_list_item(listed_title) == discovery.REPORT
         if page is not None and role != ROLE_ATTACHMENT:
             followed = yield from self._attachments(page, state, report, listed_as_report)
             if followed:
                 return  # the report is in its attachments; this page is only their wrapper
-        flagged = {f.code for f in report.flags} & STORED_UNREAD_FLAGS
-        if report.is_report and report.report_year and not flagged:
+        flagged = unread_flags(report)
+        if readable(report):
             state.reports += 1
             self.crawler.stats.inc_value("gsspider/reports")
             yield self._report_item(response, state, report)
@@ -527,12 +522,7 @@ class ReportsSpider(scrapy.Spider):
         if followed:
             self.crawler.stats.inc_value("gsspider/attachments_followed", followed)
             return True
-        viewer = js_bound_viewer(response.text)
-        if viewer and (FLAG_TABLE3_MISSING in codes or not report.table3):
-            report.flag(
-                FLAG_JS_BOUND,
-                f"the report document is bound only by JavaScript ({viewer}…): no link to follow",
-            )
+        flag_js_bound(report, response.text)
         return False
 
     def _check_html(self, response: TextResponse, state: SiteState):
@@ -657,6 +647,38 @@ class ReportsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         for state in self.book:
             self.crawler.stats.set_value(f"gsspider/site_reports/{state.entry.url}", state.reports)
+
+
+def report_of(response: Response) -> Report:
+    """The parser's reading of a report page or file (the crawl's, and ``gsspider reparse``'s from
+    the archive: one path, so both read the same bytes the same way)."""
+    page = _redecoded(response) if isinstance(response, TextResponse) else None
+    return parse_report(
+        response.body,
+        url=response.url,
+        content_type=_header(response, b"Content-Type"),
+        encoding=page.encoding if page is not None else None,
+    )
+
+
+def flag_js_bound(report: Report, text: str) -> None:
+    """Flag a report page without its tables whose document only a script binds (no link to follow)."""
+    viewer = js_bound_viewer(text)
+    if viewer and (FLAG_TABLE3_MISSING in {f.code for f in report.flags} or not report.table3):
+        report.flag(
+            FLAG_JS_BOUND, f"the report document is bound only by JavaScript ({viewer}…): no link to follow"
+        )
+
+
+def unread_flags(report: Report) -> set[str]:
+    """The flags that make a listed document stored unread (a scan, a broken file)."""
+    return {f.code for f in report.flags} & STORED_UNREAD_FLAGS
+
+
+def readable(report: Report) -> bool:
+    """Whether a parse is stored as a report (``is_report`` 1): read as one, its year known, and
+    nothing in it unread."""
+    return bool(report.is_report and report.report_year and not unread_flags(report))
 
 
 def _redecoded(response: TextResponse) -> TextResponse:
