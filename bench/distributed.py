@@ -217,6 +217,7 @@ def main() -> None:
             )
             print(
                 f"{'run':<22}{'wall s':>8}{'requests':>10}{'recall':>14}{'max/site (portal)':>19}{'(redis)':>9}"
+                f"{'min gap s':>11}"
             )
             if args.single:
                 probe.reset()

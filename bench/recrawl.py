@@ -8,7 +8,8 @@ freshness, where stored reports are not requested at all), then runs a season cr
 (``--year`` = the newest report year) into a fresh database. For each it prints requests and bytes
 from two sources: Scrapy's stats (``downloader/request_count``, ``downloader/response_bytes``:
 headers + bodies as received, robots.txt included) and the portal's own log of answers (body bytes
-sent). Targets: an unchanged re-crawl transfers <= 5% of the full crawl's bytes; a season crawl
+sent). Then the WARC archive's size per report after each crawl, and ``gsspider reparse --all``
+throughput over the full crawl's archive (median of ``--reparse-repeat`` runs). Targets: an unchanged re-crawl transfers <= 5% of the full crawl's bytes; a season crawl
 issues <= 50% of a full crawl's requests.
 """
 
@@ -26,12 +27,30 @@ sys.path.insert(0, str(ROOT))
 from bench.crawl import bench_portal, run_worker  # noqa: E402
 
 
+def _archive_bytes(directory: Path) -> int:
+    return sum(p.stat().st_size for p in directory.glob("*.warc.gz"))
+
+
+def _reparse(db: Path) -> tuple[int, float]:
+    """(reports, seconds) of one ``reparse --all`` in this process (the parse and the store, timed)."""
+    from gsspider import storage
+    from gsspider.reparse import reparse
+
+    handle = storage.open_db(db)
+    try:
+        outcome = reparse(handle, everything=True)
+    finally:
+        handle.close()
+    return outcome.reparsed, outcome.seconds
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sites", type=int, default=50)
     ap.add_argument("--reports-per-site", type=int, default=20)
     ap.add_argument("--bulk", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--reparse-repeat", type=int, default=3, help="runs of reparse --all (median)")
     ap.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
 
@@ -70,11 +89,16 @@ def main() -> None:
         con = sqlite3.connect(full_db)
         found = {r[0] for r in con.execute("SELECT url FROM reports WHERE is_report = 1")}
         con.close()
+        archive_sizes = [("full crawl", _archive_bytes(tmp / "warc"))]
         measure(
             "unchanged re-crawl, reports revalidated (freshness 0)", full_db, ["GSSPIDER_FRESHNESS_DAYS=0"]
         )
+        archive_sizes.append(("+ re-crawl, freshness 0", _archive_bytes(tmp / "warc")))
         measure("unchanged re-crawl, default freshness (30 days)", full_db, [])
-        season_db = tmp / "season.db"
+        archive_sizes.append(("+ re-crawl, default freshness", _archive_bytes(tmp / "warc")))
+        reparse_runs = [_reparse(full_db) for _ in range(args.reparse_repeat)]
+        season_db = tmp / "season" / "season.db"
+        season_db.parent.mkdir()
         measure(
             f"season crawl --year {newest} (empty database)", season_db, [f"GSSPIDER_SEASON_YEAR={newest}"]
         )
@@ -104,6 +128,16 @@ def main() -> None:
                 f"{body_ratio:.2%}), {r['requests'] / max(full['requests'], 1):.0%} of its requests "
                 f"-> <= 5% {mark}"
             )
+        print("\narchive (WARC, gzip per record, beside the database)")
+        for name, size in archive_sizes:
+            print(f"  {name:32} {size:>13,} bytes = {size / max(len(found), 1):>9,.0f} bytes per report")
+        print(f"  (the full crawl's response bodies as received: {full['bytes']:,} bytes, headers included)")
+        rates = sorted(n / sec for n, sec in reparse_runs if sec)
+        n = reparse_runs[0][0]
+        print(
+            f"reparse --all of the full crawl ({n} reports, from the archive, no network): median "
+            f"{rates[len(rates) // 2]:.0f} reports/s over {len(rates)} runs ({', '.join(f'{r:.0f}' for r in rates)})"
+        )
         season = results[f"season crawl --year {newest} (empty database)"]
         ratio = season["requests"] / max(full["requests"], 1)
         print(

@@ -26,6 +26,8 @@ import io
 import json
 import logging
 import os
+import secrets
+import shutil
 import sqlite3
 import zlib
 from collections.abc import Iterator
@@ -164,13 +166,15 @@ def _header_pairs(headers: Any) -> list[tuple[str, str]]:
 
 
 class ArchiveWriter:
-    """Appends gzip-per-record WARC records to ``gsspider-<time>-<pid>-<n>.warc.gz``, rotating past ``maxsize``."""
+    """Appends gzip-per-record WARC records to ``gsspider-<time>-<pid>-<random>-<n>.warc.gz``, rotating past ``maxsize``."""
 
     def __init__(self, directory: str | Path, maxsize: int = defaults.GSSPIDER_WARC_MAXSIZE):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.maxsize = maxsize
-        self.stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S") + f"-{os.getpid()}"
+        # time, process and a random part: two writers (workers on one disk, crawls in one
+        # process) never name a file alike
+        self.stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S") + f"-{os.getpid()}-{secrets.token_hex(3)}"
         self.serial = 0
         self.handle: Any = None
         self.name = ""
@@ -416,6 +420,28 @@ def scan(directory: str | Path, files: list[Path] | None = None) -> Iterator[Ent
                 logger.warning(
                     "archive %s ends in a truncated or broken record: skipped (%s)", path.name, exc
                 )
+
+
+def copy_archive(source: str | Path, target: str | Path) -> tuple[int, int]:
+    """The WARC files (and index lines) of ``source`` into ``target``, for ``gsspider merge``: the
+    merged rows name the same files. Files already in ``target`` are kept; returns (files, bytes)."""
+    source, target = Path(source), Path(target)
+    if not source.is_dir() or source.resolve() == target.resolve():
+        return 0, 0
+    target.mkdir(parents=True, exist_ok=True)
+    copied = size = 0
+    for path in sorted(source.glob("*.warc.gz")):
+        dest = target / path.name
+        if dest.exists() and dest.stat().st_size >= path.stat().st_size:
+            continue
+        shutil.copyfile(path, dest)
+        copied += 1
+        size += path.stat().st_size
+    index = source / INDEX_NAME
+    if copied and index.exists():
+        with open(target / INDEX_NAME, "a", encoding="utf-8") as out:
+            out.write(index.read_text(encoding="utf-8"))
+    return copied, size
 
 
 def stored_locations(db_path: str | Path) -> dict[str, Location]:

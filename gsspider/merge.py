@@ -15,7 +15,9 @@ report, table, row and column, an error's URL and kind), so combining them is an
 - any other table: rows upserted on its primary key (a later database replaces an earlier one),
   or, without one, added when not already present.
 
-Merging the same database twice changes nothing; the target's schema is the current one
+The WARC archive beside each source (``warc/``) is copied beside the target first (files of the same
+name are the same crawl's), so every merged ``pages`` row's record is on disk. Merging the same
+database twice changes nothing; the target's schema is the current one
 (:func:`gsspider.storage.open_db`), and so is each source's before it is read.
 """
 
@@ -25,7 +27,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from gsspider import storage
+from gsspider import archive, storage
 
 #: Tables merged by their own rules, in this order (reports before their cells and checks).
 _SPECIAL = ("crawls", "reports", "cells", "checks", "pages", "crawl_errors", "sites", "report_versions")
@@ -246,7 +248,12 @@ def merge(sources: list[str | Path], into: str | Path) -> dict[str, Any]:
     out: dict[str, Any] = {}
     try:
         for source in sources:
+            # the WARC files first, then the rows that point at them
+            files, size = archive.copy_archive(archive.archive_dir(source), archive.archive_dir(into))
             out[str(source)] = merge_one(db, source)
+            if files:
+                out[str(source)]["warc files"] = files
+                out[str(source)]["warc bytes"] = size
     finally:
         db.close()
     return out

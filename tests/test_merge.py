@@ -144,3 +144,43 @@ def test_the_command_refuses_a_missing_database(tmp_path):
     )
     assert proc.returncode == 2 and "no database at" in proc.stderr
     assert not (tmp_path / "x.db").exists()
+
+
+def test_the_workers_archives_travel_with_their_rows(tmp_path):
+    """Each worker's WARC files are copied beside the merged database: every merged page's record
+    reads back (issue 12)."""
+    from gsspider import archive
+
+    sources = []
+    for n in range(2):
+        folder = tmp_path / f"w{n}"
+        folder.mkdir()
+        db = storage.open_db(folder / "worker.db")
+        writer = archive.ArchiveWriter(folder / "warc")
+        url = SITE + f"page{n}.html"
+        body = f"<html>第{n}页</html>".encode()
+        loc = writer.write(
+            url=url,
+            method="GET",
+            request_headers=[],
+            request_body=b"",
+            status=200,
+            headers=[("Content-Type", "text/html; charset=utf-8")],
+            body=body,
+        )
+        writer.close()
+        storage.store_page(
+            db, {"url": url, "site": SITE, "status": 200, "fetched_at": "2025-03-01", **loc.columns()}
+        )
+        db.close()
+        sources.append((folder / "worker.db", url, body))
+    into = tmp_path / "all" / "all.db"
+    into.parent.mkdir()
+    merge([s for s, _, _ in sources], into)
+    merge([s for s, _, _ in sources], into)  # twice: nothing copied again
+    con = sqlite3.connect(into)
+    for _, url, body in sources:
+        assert archive.read_body(con, url) == body
+    con.close()
+    assert len(list((into.parent / "warc").glob("*.warc.gz"))) == 2  # one file per worker, copied once
+    assert (into.parent / "warc" / archive.INDEX_NAME).exists()
