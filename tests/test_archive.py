@@ -144,26 +144,22 @@ def test_recrawl_writes_no_second_copy(portal, tmp_path):
         assert archive.stored_response(con, url) is not None, url
 
 
+def _page(writer: archive.ArchiveWriter, url: str, body: bytes) -> archive.Location:
+    return writer.write(
+        url=url,
+        method="GET",
+        request_headers=[],
+        request_body=b"",
+        status=200,
+        headers=[("Content-Type", "text/html")],
+        body=body,
+    )
+
+
 def test_truncated_record_is_not_a_body(tmp_path):
     writer = archive.ArchiveWriter(tmp_path)
-    first = writer.write(
-        url="http://x.invalid/a",
-        method="GET",
-        request_headers=[],
-        request_body=b"",
-        status=200,
-        headers=[("Content-Type", "text/html")],
-        body=b"<html>hello</html>",
-    )
-    last = writer.write(
-        url="http://x.invalid/b",
-        method="GET",
-        request_headers=[],
-        request_body=b"",
-        status=200,
-        headers=[("Content-Type", "text/html")],
-        body=b"<html>" + b"x" * 5000 + b"</html>",
-    )
+    first = _page(writer, "http://x.invalid/a", b"<html>hello</html>")
+    last = _page(writer, "http://x.invalid/b", b"<html>" + b"x" * 5000 + b"</html>")
     writer.close()
     path = tmp_path / first.file
     loaded = archive.load(path, first.offset, first.length)
