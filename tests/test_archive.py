@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -119,6 +121,15 @@ def test_warcio_reads_every_file_as_request_response_pairs(crawled):
                 elif record.rec_type in ("response", "revisit"):
                     responses.add(record.rec_headers.get_header("WARC-Record-ID"))
     assert responses and responses == requests
+    # warcio's own checker recomputes every record's block and payload digests
+    check = subprocess.run(
+        [sys.executable, "-c", "from warcio.cli import main; main()", "check", "-v", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stdout[-2000:] + check.stderr[-2000:]
+    assert "digest pass" in check.stdout and "digest fail" not in check.stdout
 
 
 def test_recrawl_writes_no_second_copy(portal, tmp_path):
