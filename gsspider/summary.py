@@ -9,7 +9,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from gsspider import storage
+from gsspider import archive, storage
 from gsspider.scope import SITE_BLOCKED
 
 
@@ -24,8 +24,11 @@ def year_coverage(found: set[int], season: int | None = None) -> tuple[list[int]
     return present, missing
 
 
-def summary(db_path: str | Path, season: int | None = None) -> dict[str, Any]:
-    """Per site: reports by year, years present and missing, errors, status; the whole store's totals."""
+def summary(
+    db_path: str | Path, season: int | None = None, warc_dir: str | Path | None = None
+) -> dict[str, Any]:
+    """Per site: reports by year, years present and missing, errors, status; the whole store's
+    totals; the WARC archive's size (``warc_dir``, default ``warc/`` beside the database)."""
     db = storage.open_db(db_path)
     out: dict[str, Any] = {"sites": {}}
     per_site: dict[str, dict[str, Any]] = defaultdict(
@@ -87,8 +90,23 @@ def summary(db_path: str | Path, season: int | None = None) -> dict[str, Any]:
     out["late_reports"] = db.execute(
         "SELECT count(*) FROM reports WHERE is_report = 1 AND late = 1"
     ).fetchone()[0]
+    out["archive"] = _archive_use(db, Path(warc_dir) if warc_dir else archive.archive_dir(db_path))
     db.close()
     return out
+
+
+def _archive_use(db: Any, directory: Path) -> dict[str, Any] | None:
+    """The archive's files and bytes, and how many stored pages point into it (None: no archive)."""
+    files = sorted(directory.glob("*.warc.gz")) if directory.is_dir() else []
+    if not files:
+        return None
+    pointed = db.execute("SELECT count(*) FROM pages WHERE warc_file IS NOT NULL").fetchone()[0]
+    return {
+        "dir": str(directory),
+        "files": len(files),
+        "bytes": sum(f.stat().st_size for f in files),
+        "pages": pointed,
+    }
 
 
 def format_summary(data: dict[str, Any]) -> str:
@@ -96,6 +114,13 @@ def format_summary(data: dict[str, Any]) -> str:
     if data.get("versions"):
         head += f"; {data['versions']} earlier versions kept"
     lines = [head + ")"]
+    use = data.get("archive")
+    if use:
+        per = use["bytes"] / data["reports"] if data["reports"] else 0
+        lines.append(
+            f"  archive: {use['bytes'] / 1e6:.1f} MB in {use['files']} WARC file{'s' if use['files'] != 1 else ''}"
+            f" ({use['dir']}), {per / 1e3:.1f} KB per report; {use['pages']} pages point into it"
+        )
     mismatches = data.get("cross_year_mismatches") or []
     if mismatches or data.get("late_reports"):
         shown = "; ".join(

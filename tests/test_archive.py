@@ -5,6 +5,7 @@ a re-crawl writes revisits, not second copies."""
 from __future__ import annotations
 
 import hashlib
+import re
 import sqlite3
 import subprocess
 import sys
@@ -134,8 +135,12 @@ def test_warcio_reads_every_file_as_request_response_pairs(crawled):
 
 def test_recrawl_writes_no_second_copy(portal, tmp_path):
     db = tmp_path / "r.db"
-    crawl(portal, db)
+    first = crawl(portal, db)
     directory = tmp_path / "warc"
+    # the crawl's summary says what the archive holds and costs
+    assert re.search(
+        r"archive: [\d.]+ MB in 1 WARC file .* [\d.]+ KB per report; \d+ pages point into it", first.stdout
+    ), first.stdout[:600]
     before = [e for e in archive.scan(directory) if e.rec_type == "response"]
     crawl(portal, db, GSSPIDER_FRESHNESS_DAYS="0")
     after = list(archive.scan(directory))
