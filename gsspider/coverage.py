@@ -51,6 +51,17 @@ COLOURS = {
     vocab.COVERAGE_BLOCKED: "#424242",
     vocab.COVERAGE_NOT_CHECKED: "#bdbdbd",
 }
+#: The totals under the matrix (text and HTML alike): label, key of :meth:`Coverage.totals`.
+TOTAL_ROWS = (
+    ("found (incl. late)", "present"),
+    ("expected", "expected"),
+    ("late", vocab.COVERAGE_LATE),
+    ("unreadable", vocab.COVERAGE_UNREADABLE),
+    ("missing", vocab.COVERAGE_MISSING),
+    ("site blocked", vocab.COVERAGE_BLOCKED),
+    ("not checked", vocab.COVERAGE_NOT_CHECKED),
+    ("passing checks", "passing"),
+)
 
 
 def is_late(report_year: int | None, published_date: str | None) -> bool | None:
@@ -248,16 +259,7 @@ def to_text(cov: Coverage) -> str:
     totals = cov.totals()
     lines.append("")
     label_w = name_w + level_w + 2
-    for label, key in (
-        ("found (incl. late)", "present"),
-        ("expected", "expected"),
-        ("late", vocab.COVERAGE_LATE),
-        ("unreadable", vocab.COVERAGE_UNREADABLE),
-        ("missing", vocab.COVERAGE_MISSING),
-        ("site blocked", vocab.COVERAGE_BLOCKED),
-        ("not checked", vocab.COVERAGE_NOT_CHECKED),
-        ("passing checks", "passing"),
-    ):
+    for label, key in TOTAL_ROWS:
         lines.append(_pad(label, label_w) + "  " + "  ".join(f"{totals[y][key]:^4}" for y in cov.years))
     lines.append("")
     for level, years in cov.by_level().items():
@@ -358,16 +360,7 @@ def to_html(cov: Coverage, *, title: str = "Coverage: reports per body and year"
             f"<tr><th scope=row>{esc(row.name)}</th><td>{esc(row.level)}</td>{''.join(cells)}</tr>"
         )
     total_rows = []
-    for label, key in (
-        ("found (incl. late)", "present"),
-        ("expected", "expected"),
-        ("late", vocab.COVERAGE_LATE),
-        ("unreadable", vocab.COVERAGE_UNREADABLE),
-        ("missing", vocab.COVERAGE_MISSING),
-        ("site blocked", vocab.COVERAGE_BLOCKED),
-        ("not checked", vocab.COVERAGE_NOT_CHECKED),
-        ("passing checks", "passing"),
-    ):
+    for label, key in TOTAL_ROWS:
         tds = "".join(f"<td>{totals[y][key]}</td>" for y in cov.years)
         total_rows.append(f"<tr><th scope=row colspan=2>{esc(label)}</th>{tds}</tr>")
     level_rows = []

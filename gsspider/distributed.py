@@ -363,13 +363,11 @@ class LeasedScheduler(_RedisScheduler):
 # --- shared per-site state -----------------------------------------------------------------------
 
 
-class _Counter:
-    """A per-site counter in the site's Redis hash; ``state.x += n`` is one HINCRBY of n.
+class _Field:
+    """A per-site field in the site's Redis hash once the state is bound (``_shared``), a plain
+    attribute before."""
 
-    The getter reads the shared value and remembers it; the setter adds the difference from what
-    was read, so increments by several workers are never lost. Before the state is bound to Redis
-    (its dataclass ``__init__``) the value is kept locally.
-    """
+    local_default: object = None
 
     def __set_name__(self, owner, name: str) -> None:
         self.name = name
@@ -379,7 +377,24 @@ class _Counter:
             return self
         shared = state.__dict__.get("_shared")
         if shared is None:
-            return state.__dict__.get(self.name, 0)
+            return state.__dict__.get(self.name, self.local_default)
+        return self.read(state, shared)
+
+    def read(self, state, shared):
+        raise NotImplementedError
+
+
+class _Counter(_Field):
+    """A per-site counter in the site's Redis hash; ``state.x += n`` is one HINCRBY of n.
+
+    The getter reads the shared value and remembers it; the setter adds the difference from what
+    was read, so increments by several workers are never lost. Before the state is bound to Redis
+    (its dataclass ``__init__``) the value is kept locally.
+    """
+
+    local_default = 0
+
+    def read(self, state, shared):
         value = int(shared.server.hget(shared.key, self.name) or 0)
         state.__dict__[f"_seen_{self.name}"] = value
         return value
@@ -394,18 +409,10 @@ class _Counter:
             state.__dict__[f"_seen_{self.name}"] = shared.server.hincrby(shared.key, self.name, delta)
 
 
-class _Text:
+class _Text(_Field):
     """A per-site text field (the blocking reason) in the site's Redis hash; None when unset."""
 
-    def __set_name__(self, owner, name: str) -> None:
-        self.name = name
-
-    def __get__(self, state, owner=None):
-        if state is None:
-            return self
-        shared = state.__dict__.get("_shared")
-        if shared is None:
-            return state.__dict__.get(self.name)
+    def read(self, state, shared):
         value = shared.server.hget(shared.key, self.name)
         return value.decode() if value is not None else None
 
