@@ -89,3 +89,22 @@ def rows(db: Path, sql: str, params=()) -> list[dict]:
         return [dict(r) for r in con.execute(sql, params)]
     finally:
         con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_truth() -> list[dict]:
+    """The demo portal's ground truth (``gsspider demo``'s portal: seed 0)."""
+    from demoportal import TestPortal
+
+    with TestPortal(seed=0) as portal:
+        return portal.ground_truth()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """The demo database exactly as a user makes it (``gsspider demo``), made once per test run;
+    its output is ``demo.out`` beside it. Tests read it and derive from it; none changes its rows."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    proc = run([*GSSPIDER, "demo", "--db", str(db)])
+    (db.parent / "demo.out").write_text(proc.stdout, encoding="utf-8")
+    return db

@@ -20,18 +20,8 @@ DEADLINE_MONTH_DAY = "03-31"
 
 
 @pytest.fixture(scope="module")
-def truth():
-    with TestPortal(seed=0) as portal:
-        return portal.ground_truth()
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    """The demo database exactly as a user makes it: ``gsspider demo``."""
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    proc = run([*GSSPIDER, "demo", "--db", str(db)])
-    (db.parent / "demo.out").write_text(proc.stdout, encoding="utf-8")
-    return db
+def truth(demo_truth):
+    return demo_truth
 
 
 def expected_cells(truth) -> tuple[list[int], dict[tuple[str, int], str]]:

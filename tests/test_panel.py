@@ -9,7 +9,6 @@ import csv
 import pandas as pd
 import pytest
 
-from demoportal import TestPortal
 from gsspider import codebook, panel
 from tests.conftest import GSSPIDER, run
 
@@ -17,16 +16,8 @@ pytestmark = pytest.mark.crawl  # runs a crawl or a server: not in the fast lane
 
 
 @pytest.fixture(scope="module")
-def truth():
-    with TestPortal(seed=0) as portal:
-        return portal.ground_truth()
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("panel") / "demo.db"
-    run([*GSSPIDER, "demo", "--db", str(db)])
-    return db
+def truth(demo_truth):
+    return demo_truth
 
 
 def _check_frame(frame: pd.DataFrame, truth) -> None:

@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 from gsspider import browser
-from tests.conftest import GSSPIDER, ROOT, run
+from tests.conftest import GSSPIDER, ROOT
 
 pytestmark = pytest.mark.crawl  # runs a crawl or a server: not in the fast lane
 
@@ -34,9 +34,8 @@ def _get(url: str):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    db = tmp_path_factory.mktemp("serve") / "demo.db"
-    run([*GSSPIDER, "demo", "--db", str(db)])
+def served(demo_db):
+    db = demo_db
     port = _free_port()
     proc = subprocess.Popen(
         [*GSSPIDER, "serve", "--db", str(db), "--port", str(port)],
