@@ -16,8 +16,10 @@ from twisted.internet.defer import CancelledError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
 from gsspider.middlewares import OffsiteRequest, RedirectLoop, Skipped
+from gsspider.replay import NotArchived
 from gsspider.vocab import (
     ERROR_DNS,
+    ERROR_NOT_ARCHIVED,
     ERROR_OFFSITE_LINK,
     ERROR_OFFSITE_REDIRECT,
     ERROR_REDIRECT_LOOP,
@@ -83,6 +85,8 @@ def describe_failure(
         return FailedRequest(url, ERROR_REDIRECT_LOOP, str(exc))
     if isinstance(exc, (TimeoutError, TCPTimedOutError)) or "timeout" in type(exc).__name__.lower():
         return FailedRequest(url, ERROR_TIMEOUT, str(exc) or "timed out")
+    if isinstance(exc, NotArchived):  # a crawl from an archive never goes to the network instead
+        return FailedRequest(url, ERROR_NOT_ARCHIVED, str(exc))
     if isinstance(exc, DNSLookupError):
         return FailedRequest(url, ERROR_DNS, str(exc))
     if type(exc) is IgnoreRequest and "robots.txt" in str(exc):

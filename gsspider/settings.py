@@ -40,6 +40,8 @@ DOWNLOADER_MIDDLEWARES = {
     "gsspider.distributed.SiteSlotMiddleware": 950,
     # The WARC archive: next to the downloader, so it keeps the bytes as sent (before decompression at 590).
     "gsspider.archive.ArchiveMiddleware": 899,
+    # Replay (GSSPIDER_FROM_WARC): answers from the archive, after the writer so it writes nothing.
+    "gsspider.replay.ReplayMiddleware": 990,
 }
 SPIDER_MIDDLEWARES = {
     "gsspider.season.SeasonMiddleware": 550,  # --year / --since (off unless set)
@@ -109,3 +111,6 @@ GSSPIDER_WARC = True
 GSSPIDER_WARC_DIR = ""
 #: A WARC file is closed and the next one started once it is this big, in bytes.
 GSSPIDER_WARC_MAXSIZE = 256 * 1024 * 1024
+#: Crawl from this WARC archive directory instead of the network (``gsspider crawl --from-warc``);
+#: "" crawls the network.
+GSSPIDER_FROM_WARC = ""

@@ -45,6 +45,7 @@ ERROR_DNS = "dns"
 ERROR_LIST_UNREADABLE = "list_unreadable"  # a list answer the list readers could not read
 ERROR_MALFORMED = "malformed"  # HTML cut short (read as far as it goes)
 ERROR_NOT_PARSED = "not_parsed"  # listed as a report, did not read as one
+ERROR_NOT_ARCHIVED = "not_archived"  # a crawl from an archive: the archive holds no answer to it
 ERROR_OFFSITE_LINK = "offsite_link"  # a link off the portal: not followed
 ERROR_OFFSITE_REDIRECT = "offsite_redirect"  # a redirect off the portal: not followed
 ERROR_REDIRECT_LOOP = "redirect_loop"

@@ -1,7 +1,9 @@
 """``gsspider crawl``: portals from their home pages (or the site registry) into SQLite.
 
 Options become settings (``--year`` is ``GSSPIDER_SEASON_YEAR`` …), so ``scrapy crawl reports -s``
-does the same; ``--resume`` also brings back what the interrupted crawl was asked.
+does the same; ``--resume`` also brings back what the interrupted crawl was asked. ``--from-warc
+DIR`` crawls from an archive instead of the network (gsspider.replay); given no URL or registry, it
+takes the seeds of the newest crawl of the one database beside DIR whose pages point into it.
 """
 
 from __future__ import annotations
@@ -65,6 +67,80 @@ def _resume(args: argparse.Namespace, overrides: dict[str, Any]) -> None:
     print(f"gsspider crawl: resuming crawl {previous['id']} of {previous['started']}", file=sys.stderr)
 
 
+def archive_seeds(directory: Path) -> tuple[Path, list[str], str | None] | None:
+    """The seeds of the crawl that wrote the archive ``directory``: the newest crawl (its URLs and
+    registry) of the one database beside it (``DIR/..``) whose ``pages`` rows point into it;
+    None when there is no such database, or more than one."""
+    import json
+    import sqlite3
+
+    names = {p.name for p in directory.glob("*.warc.gz")}
+    owners = []
+    for db in sorted(directory.resolve().parent.glob("*.db")):
+        try:
+            con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            try:
+                files = {r[0] for r in con.execute("SELECT DISTINCT warc_file FROM pages")}
+                if files & names:
+                    owners.append((db, con.execute("SELECT args FROM crawls ORDER BY id DESC").fetchall()))
+            finally:
+                con.close()
+        except sqlite3.Error:
+            continue  # not a gsspider database (or one from before the archive)
+    if len(owners) != 1:
+        return None
+    db, crawls = owners[0]
+    for (raw,) in crawls:
+        try:
+            args = json.loads(raw or "{}")
+        except ValueError:
+            continue
+        urls = args.get("urls") or []
+        urls = urls.split(",") if isinstance(urls, str) else [str(u) for u in urls]
+        sites = args.get("sites") or None
+        if sites and not Path(sites).exists():
+            sites = None
+        if urls or sites:
+            return db, urls, sites
+    return None
+
+
+def _from_warc(args: argparse.Namespace, overrides: dict[str, Any]) -> str | None:
+    """Settings of a crawl from the archive ``args.from_warc`` (and its seeds when none are
+    given); the refusal, or None."""
+    directory = Path(args.from_warc)
+    if not directory.is_dir() or not any(directory.glob("*.warc.gz")):
+        return f"--from-warc: no WARC files (*.warc.gz) in {directory}"
+    if getattr(args, "redis", None):
+        return "--from-warc and --redis do not go together"
+    overrides["GSSPIDER_FROM_WARC"] = str(directory.resolve())
+    # No network, so no politeness to keep; a cache would answer instead of the archive.
+    for name, value in (("DOWNLOAD_DELAY", 0), ("AUTOTHROTTLE_ENABLED", False), ("HTTPCACHE_ENABLED", False)):
+        overrides.setdefault(name, value)
+    if not args.urls and not args.sites:
+        found = archive_seeds(directory)
+        if found is not None:
+            db, args.urls, args.sites = found
+            print(
+                f"gsspider crawl --from-warc: seeds of the newest crawl of {db}: "
+                + ", ".join([*args.urls, *([args.sites] if args.sites else [])]),
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"gsspider crawl --from-warc: no one database beside {directory} names the seeds; "
+                "crawling the URLs or registry given (else the default registry)",
+                file=sys.stderr,
+            )
+    if Path(args.db).exists():
+        print(
+            f"gsspider crawl --from-warc: {args.db} exists: what it stores makes this a re-crawl "
+            "(a fresh --db reproduces the archived crawl)",
+            file=sys.stderr,
+        )
+    return None
+
+
 def _option_settings(args: argparse.Namespace, overrides: dict[str, Any]) -> str | None:
     """Turn --year, --since, --freshness-days, --budget and -q into settings; the refusal of a bad
     value, or None."""
@@ -105,6 +181,11 @@ def _print_outcome(args: argparse.Namespace, stats: dict[str, Any]) -> None:
         f"not modified: {stats.get('gsspider/recrawl/not_modified', 0)}, "
         f"skipped: {skipped}, finish: {stats.get('finish_reason')}"
     )
+    if "gsspider/replay/indexed" in stats:
+        print(
+            f"from the archive: {stats.get('gsspider/replay/served', 0)} responses served, "
+            f"{stats.get('gsspider/replay/not_archived', 0)} requests not in it (no request to the network)"
+        )
     if stats.get("finish_reason") not in (None, "finished"):
         print(
             f"gsspider crawl: interrupted; continue with: gsspider crawl --resume --db {args.db}",
@@ -119,6 +200,11 @@ def run(args: argparse.Namespace) -> int:
     overrides = _settings_pairs(args.set)
     if args.resume:
         _resume(args, overrides)
+    if getattr(args, "from_warc", None):
+        refusal = _from_warc(args, overrides)
+        if refusal:
+            print(f"gsspider crawl: {refusal}", file=sys.stderr)
+            return 2
     sites = args.sites or (None if args.urls else settings.GSSPIDER_SITES)
     if sites and not Path(sites).exists():
         print(f"gsspider crawl: no site registry at {sites}", file=sys.stderr)
@@ -168,6 +254,12 @@ def register(sub) -> None:
         metavar="URL",
         help="distributed crawl: put the sites into the shared frontier at redis://HOST:PORT/N and stop "
         "(gsspider worker crawls them; see docs/distributed.md)",
+    )
+    p.add_argument(
+        "--from-warc",
+        metavar="DIR",
+        help="crawl from the WARC archive DIR instead of the network (no request leaves the machine; "
+        "with no URL or --sites, the seeds of the crawl that wrote it)",
     )
     p.add_argument("-s", "--set", action="append", metavar="NAME=VALUE", help="a Scrapy/gsspider setting")
     p.add_argument("-q", "--quiet", action="store_true", help="log warnings only")
