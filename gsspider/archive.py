@@ -106,12 +106,13 @@ class Entry:
     digest: str | None
     date: str
     refers_to: str | None = None  # a revisit's WARC-Refers-To-Target-URI
+    key: str | None = None  # a request record's record_key (method, URL, body)
 
 
 def record_key(method: str, url: str, body: bytes = b"") -> str:
     """What tells one request's response from another's: the URL of a GET, else method, URL and
     the body's SHA-1 (one POST list API answers each page's form differently)."""
-    if method.upper() in ("GET", "HEAD") and not body:
+    if method.upper() == "GET" and not body:
         return url
     return f"{method.upper()} {url} {hashlib.sha1(body).hexdigest()}"
 
@@ -312,11 +313,16 @@ def indexed_locations(directory: str | Path) -> dict[str, Location]:
     return found
 
 
-def _status_of(record: Any) -> int:
+def http_of(record: Any) -> tuple[int, list[tuple[str, str]]]:
+    """A response or revisit record's HTTP status (0 when unreadable) and header pairs."""
+    http = record.http_headers
+    if http is None:
+        return 0, []
     try:
-        return int(record.http_headers.get_statuscode())
-    except (TypeError, ValueError, AttributeError):
-        return 0
+        status = int(http.get_statuscode())
+    except (TypeError, ValueError):
+        status = 0
+    return status, [(str(k), str(v)) for k, v in http.headers]
 
 
 def load(path: str | Path, offset: int, length: int, digest: str | None = None) -> Stored | None:
@@ -340,11 +346,11 @@ def load(path: str | Path, offset: int, length: int, digest: str | None = None) 
             found = payload_digest(raw)
             if found != stated or (digest and found != digest):
                 return None
-            headers = list(record.http_headers.headers) if record.http_headers else []
+            status, headers = http_of(record)
             return Stored(
                 url=record.rec_headers.get_header("WARC-Target-URI"),
-                status=_status_of(record),
-                headers=[(str(k), str(v)) for k, v in headers],
+                status=status,
+                headers=headers,
                 raw=raw,
                 digest=found,
             )
@@ -403,6 +409,11 @@ def scan(directory: str | Path, files: list[Path] | None = None) -> Iterator[Ent
                         h.get_header("Content-Length") or 0
                     ) - (record.http_headers.total_len if record.http_headers else 0):
                         raise ValueError("request record truncated")
+                    key = None
+                    if record.rec_type == "request":
+                        # warcio keeps a request line's method where a status line keeps its protocol
+                        method = (record.http_headers.protocol if record.http_headers else "") or "GET"
+                        key = record_key(method, h.get_header("WARC-Target-URI") or "", raw)
                     iterator.read_to_end(record)
                     yield Entry(
                         file=path.name if Path(path).parent == Path(directory) else str(path),
@@ -415,6 +426,7 @@ def scan(directory: str | Path, files: list[Path] | None = None) -> Iterator[Ent
                         digest=digest,
                         date=h.get_header("WARC-Date") or "",
                         refers_to=h.get_header("WARC-Refers-To-Target-URI"),
+                        key=key,
                     )
             except Exception as exc:  # a truncated or broken tail
                 logger.warning(
@@ -444,34 +456,9 @@ def copy_archive(source: str | Path, target: str | Path) -> tuple[int, int]:
     return copied, size
 
 
-def stored_locations(db_path: str | Path) -> dict[str, Location]:
-    """The records the database already points at, by URL (a re-crawl writes a revisit for an
-    unchanged body instead of a second copy)."""
-    if not Path(db_path).exists():
-        return {}
-    con = sqlite3.connect(db_path)
-    try:
-        cols = {r[1] for r in con.execute("PRAGMA table_info(pages)")}
-        if "warc_file" not in cols:
-            return {}
-        found: dict[str, Location] = {}
-        for url, final, f, o, n, d, t in con.execute(
-            "SELECT url, final_url, warc_file, warc_offset, warc_length, warc_digest, fetched_at FROM pages"
-            " WHERE warc_file IS NOT NULL"
-        ):
-            loc = Location(f, int(o), int(n), d, t or "")
-            found[final or url] = loc
-        return found
-    except sqlite3.Error as exc:
-        logger.warning("archive: could not read the stored records of %s: %s", db_path, exc)
-        return {}
-    finally:
-        con.close()
-
-
 def unreferenced(directory: str | Path, known: dict[str, Location], since: float = 0.0) -> list[Entry]:
-    """Complete response records of the files written since ``since`` (a POSIX time) that neither a
-    ``pages`` row nor the index knows (a crawl killed between a record and its row or index line);
+    """Complete response records of the files written since ``since`` (a POSIX time) that ``known``
+    (the archive's index) lacks (a crawl killed between a record and its index line);
     a truncated tail is skipped by :func:`scan`."""
     referenced = {(loc.file, loc.offset) for loc in known.values()}
     files = [p for p in sorted(Path(directory).glob("*.warc.gz")) if p.stat().st_mtime >= since]
@@ -505,7 +492,7 @@ class ArchiveMiddleware:
     def __init__(self, writer: ArchiveWriter | None, stats: Any = None):
         self.writer = writer
         self.stats = stats
-        #: The record of each URL's latest body (from the database, then this crawl).
+        #: The record of each request key's latest body (from the archive's index, then this crawl).
         self.known: dict[str, Location] = {}
 
     @classmethod
@@ -522,7 +509,7 @@ class ArchiveMiddleware:
             )
         mw = cls(writer, crawler.stats)
         if writer is not None:
-            mw.known.update(stored_locations(db_path))
+            # every record written (merged archives' too) is in the index: the pages rows add nothing
             mw.known.update(indexed_locations(writer.directory))
             if settings.getbool("GSSPIDER_RESUME", defaults.GSSPIDER_RESUME):
                 mw.reconcile(db_path)

@@ -21,7 +21,6 @@ archive does not hold fails with :class:`NotArchived` (the spider's errback reco
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 from collections.abc import Iterable
@@ -43,15 +42,12 @@ logger = logging.getLogger(__name__)
 #: ``Response.flags`` of a response served from the archive (Scrapy's log shows it).
 FLAG = "warc"
 
-Key = tuple[str, str, str]  # method, URL, sha1 hex of the request body
+#: archive.record_key: the URL of a GET, else method, URL and the request body's sha1.
+Key = str
 
 
 class NotArchived(IgnoreRequest):
     """A request the archive holds no response for: replay never goes to the network instead."""
-
-
-def body_key(method: str, url: str, body: bytes | None) -> Key:
-    return (method.upper(), url, hashlib.sha1(body or b"").hexdigest())
 
 
 @dataclass(frozen=True)
@@ -64,25 +60,13 @@ class Hit:
 
 
 def _read(path: Path, offset: int, length: int) -> Any:
-    """The one record at ``offset`` (a warcio record with its payload read into ``payload``)."""
+    """The one record at ``offset`` (a revisit: its status and headers are served)."""
     with open(path, "rb") as handle:
         handle.seek(offset)
         blob = handle.read(length)
     for record in ArchiveIterator(io.BytesIO(blob)):
-        record.payload = record.raw_stream.read()
         return record
     raise ValueError(f"no record at {path}:{offset}")
-
-
-def _status_headers(record: Any) -> tuple[int, list[tuple[str, str]]]:
-    http = record.http_headers
-    if http is None:
-        return 0, []
-    try:
-        status = int(http.get_statuscode())
-    except (TypeError, ValueError):
-        status = 0
-    return status, [(str(k), str(v)) for k, v in http.headers]
 
 
 class ArchiveIndex:
@@ -118,20 +102,14 @@ class ArchiveIndex:
             elif entry.rec_type == "revisit":
                 answers[entry.record_id] = entry
                 order.append(entry.record_id)
-            elif entry.rec_type == "request" and entry.concurrent_to:
-                try:
-                    record = _read(archive.resolve(self.directory, entry.file), entry.offset, entry.length)
-                    method = record.http_headers.protocol if record.http_headers else "GET"
-                except Exception as exc:  # an unreadable request record: its response stays unpaired
-                    logger.warning("replay: request record of %s unreadable: %s", entry.url, exc)
-                    continue
-                asked[entry.concurrent_to] = body_key(method or "GET", entry.url, record.payload)
+            elif entry.rec_type == "request" and entry.concurrent_to and entry.key:
+                asked[entry.concurrent_to] = entry.key
         for record_id in order:  # archive order: a key archived again later wins
             answer = answers[record_id]
             key = asked.get(record_id)
             if key is None:
                 self.unpaired += 1
-                key = body_key("GET", answer.url, b"")
+                key = archive.record_key("GET", answer.url)
             if answer.rec_type == "response":
                 self.entries[key] = Hit(self._location(answer))
                 continue
@@ -151,7 +129,7 @@ class ArchiveIndex:
         return len(self.entries)
 
     def get(self, method: str, url: str, body: bytes | None = None) -> Hit | None:
-        return self.entries.get(body_key(method, url, body))
+        return self.entries.get(archive.record_key(method, url, body or b""))
 
     def response(self, request: Request) -> Response | None:
         """The archived answer to ``request`` as Scrapy's downloader would have returned it, or None."""
@@ -166,7 +144,7 @@ class ArchiveIndex:
         if hit.revisit is not None:
             try:
                 revisit = _read(Path(hit.revisit.file), hit.revisit.offset, hit.revisit.length)
-                status, pairs = _status_headers(revisit)
+                status, pairs = archive.http_of(revisit)
             except Exception as exc:
                 logger.warning(
                     "replay: revisit of %s unreadable (%s): the original's headers", request.url, exc

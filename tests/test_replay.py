@@ -133,10 +133,11 @@ def test_a_revisit_is_served_with_the_body_it_refers_to(handmade):
 def test_a_truncated_last_record_is_skipped(handmade):
     index = replay.ArchiveIndex.build(handmade)
     assert index.response(Request("http://127.0.0.1:1/cut.html")) is None
-    assert {k[1] for k in index.entries} == {
-        API,
-        "http://127.0.0.1:1/a.html",
-        "http://127.0.0.1:1/robots.txt",
+    assert set(index.entries) == {
+        archive.record_key("POST", API, b"startrecord=1&endrecord=15"),
+        archive.record_key("POST", API, b"startrecord=16&endrecord=30"),
+        archive.record_key("GET", "http://127.0.0.1:1/a.html"),
+        archive.record_key("GET", "http://127.0.0.1:1/robots.txt"),
     }
 
 
