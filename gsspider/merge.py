@@ -243,7 +243,8 @@ def merge_one(db, source: str | Path) -> dict[str, int]:
 
 
 def merge(sources: list[str | Path], into: str | Path) -> dict[str, Any]:
-    """Merge every database of ``sources`` into ``into`` (created when missing)."""
+    """Merge every database of ``sources`` into ``into`` (created when missing), then derive what is
+    derived from the merged reports (:func:`gsspider.research.refresh`)."""
     db = storage.open_db(into)
     out: dict[str, Any] = {}
     try:
@@ -254,6 +255,11 @@ def merge(sources: list[str | Path], into: str | Path) -> dict[str, Any]:
             if files:
                 out[str(source)]["warc files"] = files
                 out[str(source)]["warc bytes"] = size
+        # What is derived from the store (bodies, late marks, cross-year checks, coverage) was
+        # computed by each worker on its share of the reports: derived again from all of them.
+        from gsspider import research
+
+        research.refresh(db)
     finally:
         db.close()
     return out

@@ -25,10 +25,16 @@ def year_coverage(found: set[int], season: int | None = None) -> tuple[list[int]
 
 
 def summary(
-    db_path: str | Path, season: int | None = None, warc_dir: str | Path | None = None
+    db_path: str | Path,
+    season: int | None = None,
+    warc_dir: str | Path | None = None,
+    *,
+    derive: bool = True,
 ) -> dict[str, Any]:
     """Per site: reports by year, years present and missing, errors, status; the whole store's
-    totals; the WARC archive's size (``warc_dir``, default ``warc/`` beside the database)."""
+    totals; the WARC archive's size (``warc_dir``, default ``warc/`` beside the database).
+    ``derive``: refresh what is derived from the stored reports first (off where the caller just
+    did, as :func:`gsspider.merge.merge`)."""
     db = storage.open_db(db_path)
     out: dict[str, Any] = {"sites": {}}
     per_site: dict[str, dict[str, Any]] = defaultdict(
@@ -75,9 +81,10 @@ def summary(
     out["versions"] = db.execute("SELECT count(*) FROM report_versions").fetchone()[0]
     out["season"] = season
     # Bodies, late marks, cross-year checks and coverage, derived from what is stored (issue 13).
-    from gsspider import research
+    if derive:
+        from gsspider import research
 
-    research.refresh(db)
+        research.refresh(db)
     out["cross_year_mismatches"] = [
         dict(r)
         for r in db.query(

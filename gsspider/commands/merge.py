@@ -30,10 +30,10 @@ def run(args: argparse.Namespace) -> int:
         written = ", ".join(f"{t} {n}" for t, n in rows.items() if n)
         print(f"{source}: {written or 'nothing new'}")
     print(f"merged {len(sources)} databases into {args.into}")
-    # What `gsspider crawl` prints at its end, for the merged crawl (and what it derives from the store).
+    # What `gsspider crawl` prints at its end, for the merged crawl (merge derived it already).
     from gsspider.summary import format_summary, summary
 
-    print(format_summary(summary(args.into)))
+    print(format_summary(summary(args.into, derive=False)))
     return 0
 
 
