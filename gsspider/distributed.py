@@ -14,6 +14,9 @@ What scrapy-redis does not give, written here:
   (``<prefix>:leases``) with an expiry; the worker renews its leases while the requests run and
   acknowledges each one when Scrapy is done with it (response handled, items stored, new
   requests in the frontier). Every pop first returns expired leases to the frontier.
+- **Scheduling in one step**: scrapy-redis marks a request seen (SADD) and then pushes it (ZADD);
+  a worker killed between the two would leave it seen by every worker and in no frontier. Here
+  one Lua script does both (:meth:`LeasedQueue.push`).
 - **Shared per-site state** (:class:`RedisSiteBook`, :class:`SharedSiteState`): budgets,
   navigation counts, blocked sites, WAF hits, report and error counts live in one Redis hash per
   site; hosts admitted by navigation links or relocations in a list every worker replays.
@@ -169,6 +172,15 @@ redis.call('ZADD', KEYS[4], now + tonumber(ARGV[2]), id)
 return {id, top[1]}
 """
 
+# Mark fingerprint ARGV[1] seen in KEYS[2] (unless ARGV[1] is empty: dont_filter) and, when it was
+# new, put request ARGV[3] into the frontier KEYS[1] at score ARGV[2]: both or neither, so a worker
+# killed while scheduling never leaves a request seen and nowhere. 1: scheduled; 0: a duplicate.
+_ENQUEUE = """
+if ARGV[1] ~= '' and redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+return 1
+"""
+
 # Renew the leases ARGV[2..] for ARGV[1] ms (only those still leased).
 _RENEW = """
 local t = redis.call('TIME')
@@ -207,6 +219,7 @@ class LeasedQueue(_RedisQueue):
         self.lease_ms = int(
             1000 * spider.settings.getfloat("GSSPIDER_REDIS_LEASE", defaults.GSSPIDER_REDIS_LEASE)
         )
+        self._enqueue = server.register_script(_ENQUEUE)
         self._pop = server.register_script(_POP)
         self._renew = server.register_script(_RENEW)
         self._give_back = server.register_script(_GIVE_BACK)
@@ -218,11 +231,15 @@ class LeasedQueue(_RedisQueue):
     def __len__(self) -> int:
         return self.server.zcard(self.key)
 
-    def push(self, request: Request) -> None:
+    def push(self, request: Request, fingerprint: str = "") -> bool:
+        """Put ``request`` into the frontier, and its ``fingerprint`` into the duplicate filter, in
+        one step; False (nothing pushed) when the fingerprint was seen already. No fingerprint: the
+        request is pushed unfiltered."""
         # Within one priority, a random order: ties of a sorted set go by the member's bytes, which
         # would hand a worker one site's requests in a row, all waiting for that site's slot.
         score = -request.priority + random.random() * 0.5
-        self.server.execute_command("ZADD", self.key, score, self._encode_request(request))
+        keys = [self.key, self.keys.dupefilter]
+        return bool(self._enqueue(keys=keys, args=[fingerprint, score, self._encode_request(request)]))
 
     def pop(self, timeout=0):
         leased = self.pop_leased()
@@ -330,12 +347,14 @@ class LeasedScheduler(_RedisScheduler):
             logger.warning("could not renew leases: %s", exc)
 
     def enqueue_request(self, request: Request) -> bool:
-        if not request.dont_filter and self.df.request_seen(request):
+        # scrapy-redis asks the dupefilter (SADD), then pushes (ZADD): a worker killed between the
+        # two leaves the request seen by every worker and in no frontier, lost. One script here.
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        if not self.queue.push(request, fingerprint):
             self.df.log(request, self.spider)
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self):

@@ -17,13 +17,17 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 import redis
+from scrapy import Request, Spider
+from scrapy.utils.test import get_crawler
 
 from bench.distributed import ConcurrencyProbe, redis_command
 from demoportal import TestPortal
+from gsspider.distributed import ROLE_WORKER, LeasedScheduler, distributed_settings, reset
 from tests.conftest import ROOT, crawl, local_settings, run
 from tests.test_resume import query, snapshot
 
@@ -126,6 +130,60 @@ def sites_of(db: Path) -> list[tuple]:
     return sorted(query(db, "SELECT url, status, reports FROM sites"))
 
 
+def scheduler_on(url: str) -> LeasedScheduler:
+    """A worker's scheduler on the Redis at ``url``, outside a crawl (an engine with no requests)."""
+    crawler = get_crawler(Spider, distributed_settings(url, ROLE_WORKER))
+    crawler.engine = SimpleNamespace(_SLOT_HEARTBEAT_INTERVAL=5.0, _slot=None)
+    scheduler = LeasedScheduler.from_crawler(crawler)
+    scheduler.open(Spider("reports", settings=crawler.settings))
+    return scheduler
+
+
+def dying_before(send, n: int):
+    """``send`` (a Redis client's execute_command) that fails from its ``n``-th command on."""
+    sent = 0
+
+    def execute(*args, **kwargs):
+        nonlocal sent
+        if sent >= n:
+            raise redis.ConnectionError(f"the worker died before command {n}")
+        sent += 1
+        return send(*args, **kwargs)
+
+    return execute
+
+
+def test_a_request_is_seen_only_once_it_is_in_the_frontier(redis_url):
+    """A worker that dies while scheduling a request (its Redis connection cut before its n-th
+    command, for every n) leaves the request either seen and in the frontier, or neither: never seen
+    by every worker and in no frontier, which loses it for good."""
+    scheduler = scheduler_on(redis_url)
+    server, keys = scheduler.server, scheduler.keys
+    send = server.execute_command
+    try:
+        for cut in range(4):
+            reset(server, keys)
+            request = Request(f"http://127.0.0.1/report/{cut}.html")
+            server.execute_command = dying_before(send, cut)
+            try:
+                scheduled = scheduler.enqueue_request(request)
+            except redis.ConnectionError:
+                scheduled = None
+            finally:
+                server.execute_command = send
+            seen = server.sismember(keys.dupefilter, scheduler.df.request_fingerprint(request))
+            frontier = server.zcard(keys.requests)
+            assert bool(seen) == bool(frontier), (cut, scheduled, seen, frontier)
+            if scheduled:
+                assert frontier == 1
+        # Once in the frontier a request is a duplicate; a dont_filter one goes in all the same.
+        assert not scheduler.enqueue_request(Request("http://127.0.0.1/report/3.html"))
+        assert scheduler.enqueue_request(Request("http://127.0.0.1/report/3.html", dont_filter=True))
+        assert server.zcard(keys.requests) == 2
+    finally:
+        scheduler.close("finished")
+
+
 def test_three_workers_store_what_one_crawl_stores(tmp_path, redis_url):
     with TestPortal() as portal, ConcurrencyProbe() as probe:
         single = tmp_path / "single.db"
@@ -169,25 +227,33 @@ def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, redis_url):
         n0 = len(portal.request_log)
         dbs = [tmp_path / f"w{i}.db" for i in range(4)]
         seed(portal, redis_url, tmp_path / "seed.db")
-        workers = [start_worker(portal, redis_url, db) for db in dbs[:3]]
-        victim = workers[0]
         client = redis.Redis.from_url(redis_url)
-        # Kill the first worker while it holds leases (requests in flight), after some work is done.
-        deadline = time.monotonic() + 60
+        victim = start_worker(portal, redis_url, dbs[0])
+
+        def leases_of_victim() -> int:
+            owner = f":{victim.pid}"
+            return sum(1 for k in client.hkeys("gsspider:leases") if k.decode().split("#")[0].endswith(owner))
+
+        # The victim starts first and the others once it holds a lease (a worker slower to start
+        # than the others could otherwise find the crawl done); it is killed while it holds leases
+        # (requests in flight) after some work is done.
         held = 0
+        workers = [victim]
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            mine = [
-                k
-                for k in client.hkeys("gsspider:leases")
-                if k.decode().split("#")[0].endswith(f":{victim.pid}")
-            ]
+            mine = leases_of_victim()
+            if mine and len(workers) == 1:
+                workers += [start_worker(portal, redis_url, db) for db in dbs[1:3]]
             if mine and len(portal.request_log) - n0 > 15:
-                held = len(mine)
+                held = mine
                 break
             time.sleep(0.01)
         assert held, "the worker never held a lease"
         victim.send_signal(signal.SIGKILL)
         victim.wait(timeout=10)
+        # What it held when it died (it may have leased more since it was looked at); a lease lives
+        # on for at least two thirds of GSSPIDER_REDIS_LEASE after its last renewal.
+        held = leases_of_victim()
         workers.append(start_worker(portal, redis_url, dbs[3]))  # a fresh one joins
         finish(workers[1:])
         fetches = report_fetches(portal, n0)
