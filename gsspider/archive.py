@@ -325,38 +325,43 @@ def http_of(record: Any) -> tuple[int, list[tuple[str, str]]]:
     return status, [(str(k), str(v)) for k, v in http.headers]
 
 
+def record_at(path: str | Path, offset: int, length: int) -> Any:
+    """The one record at ``offset`` (one seek, one read of ``length`` bytes), a warcio record whose
+    payload is still to be read; OSError or ValueError when the file or the record is missing or cut
+    short, warcio's own errors when it is damaged."""
+    with open(path, "rb") as handle:
+        handle.seek(offset)
+        blob = handle.read(length)
+    if len(blob) < length:
+        raise ValueError(f"record at {path}:{offset} cut short ({len(blob)} of {length} bytes)")
+    for record in ArchiveIterator(io.BytesIO(blob)):
+        return record
+    raise ValueError(f"no record at {path}:{offset}")
+
+
 def load(path: str | Path, offset: int, length: int, digest: str | None = None) -> Stored | None:
-    """The response record at ``offset`` (one seek, one read), its payload checked against its
+    """The response record at ``offset`` (:func:`record_at`), its payload checked against its
     ``WARC-Payload-Digest`` (and ``digest`` when given); None for a missing, truncated or damaged
     record, never a partial body."""
     try:
-        with open(path, "rb") as handle:
-            handle.seek(offset)
-            blob = handle.read(length)
-    except OSError:
+        record = record_at(path, offset, length)
+        if record.rec_type != "response":
+            return None
+        raw = record.raw_stream.read()
+        stated = record.rec_headers.get_header("WARC-Payload-Digest")
+        found = payload_digest(raw)
+        if found != stated or (digest and found != digest):
+            return None
+        status, headers = http_of(record)
+        return Stored(
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            status=status,
+            headers=headers,
+            raw=raw,
+            digest=found,
+        )
+    except Exception:  # a missing file, a broken gzip member or header is a missing body, not a crash
         return None
-    if len(blob) < length:
-        return None
-    try:
-        for record in ArchiveIterator(io.BytesIO(blob)):
-            if record.rec_type != "response":
-                return None
-            raw = record.raw_stream.read()
-            stated = record.rec_headers.get_header("WARC-Payload-Digest")
-            found = payload_digest(raw)
-            if found != stated or (digest and found != digest):
-                return None
-            status, headers = http_of(record)
-            return Stored(
-                url=record.rec_headers.get_header("WARC-Target-URI"),
-                status=status,
-                headers=headers,
-                raw=raw,
-                digest=found,
-            )
-    except Exception:  # a broken gzip member or header is a missing body, not a crash
-        return None
-    return None
 
 
 def resolve(directory: str | Path, file: str) -> Path:

@@ -21,7 +21,6 @@ archive does not hold fails with :class:`NotArchived` (the spider's errback reco
 
 from __future__ import annotations
 
-import io
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,7 +31,6 @@ from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest, NotConfigured
 from scrapy.http import Headers, Request, Response
 from scrapy.responsetypes import responsetypes
-from warcio.archiveiterator import ArchiveIterator
 
 from gsspider import archive
 from gsspider import settings as defaults
@@ -57,16 +55,6 @@ class Hit:
 
     location: archive.Location
     revisit: archive.Location | None = None
-
-
-def _read(path: Path, offset: int, length: int) -> Any:
-    """The one record at ``offset`` (a revisit: its status and headers are served)."""
-    with open(path, "rb") as handle:
-        handle.seek(offset)
-        blob = handle.read(length)
-    for record in ArchiveIterator(io.BytesIO(blob)):
-        return record
-    raise ValueError(f"no record at {path}:{offset}")
 
 
 class ArchiveIndex:
@@ -143,7 +131,7 @@ class ArchiveIndex:
         status, pairs = stored.status, stored.headers
         if hit.revisit is not None:
             try:
-                revisit = _read(Path(hit.revisit.file), hit.revisit.offset, hit.revisit.length)
+                revisit = archive.record_at(hit.revisit.file, hit.revisit.offset, hit.revisit.length)
                 status, pairs = archive.http_of(revisit)
             except Exception as exc:
                 logger.warning(
